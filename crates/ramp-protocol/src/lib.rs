@@ -1,0 +1,20 @@
+//! The AWS wire, and nothing else: this crate knows neither storage nor business rules
+//! (ARCHITECTURE.md, "protocol knows nothing of storage").
+//!
+//! * [`request`] — an AWS request as received, with restJson1 query/header/JSON-body bindings.
+//! * [`routing`] — method + URI-template matching with percent-decoded labels.
+//! * [`validate`] — the model's constraints (lengths, patterns, ranges, enums) as 400s naming the member.
+//! * [`error`] — the one AWS error type and its rendering (`x-amzn-ErrorType`, JSON body).
+//! * SigV4 itself lives in the `ramp-sigv4` crate.
+//! * [`appconfig`] — the `appconfig` 2019-10-09 operations: route table, inputs, outputs.
+
+pub mod appconfig;
+pub mod error;
+pub mod request;
+pub mod response;
+pub mod routing;
+pub mod validate;
+
+pub use error::AwsError;
+pub use request::AwsRequest;
+pub use response::AwsResponse;
