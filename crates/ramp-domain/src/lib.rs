@@ -3,3 +3,11 @@
 
 pub mod entities;
 pub mod store;
+pub mod arn;
+pub mod error;
+pub mod ids;
+pub mod json_schema;
+pub mod page;
+
+pub use error::{Error, Result};
+pub mod appconfig;

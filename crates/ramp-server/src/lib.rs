@@ -1,1 +1,42 @@
+//! ramp's HTTP server. One port carries every AWS API ramp speaks and the `/_ramp` admin API
+//! (DESIGN.md "one port").
+//!
+//! A request to an AWS API goes through [`pipeline`]: read the body within limits, check SigV4
+//! ([`auth`]), find the operation, parse its input (ramp-protocol), call the domain, render the
+//! result or the error. Errors leave in exactly one place, [`pipeline::respond`].
 
+mod admin;
+mod appconfig;
+pub mod auth;
+mod errors;
+mod pipeline;
+mod request_id;
+
+use std::sync::Arc;
+
+use axum::Router;
+use ramp_clock::{ManualClock, SharedClock};
+use ramp_domain::appconfig::AppConfig;
+
+pub use auth::Credentials;
+
+/// Everything a request handler needs.
+pub struct AppState {
+    pub appconfig: AppConfig,
+    pub clock: SharedClock,
+    /// Set with `--manual-clock`: the admin API moves it.
+    pub manual_clock: Option<Arc<ManualClock>>,
+    pub credentials: Credentials,
+    pub default_region: String,
+    pub account_id: String,
+    /// Largest request body ramp reads, in bytes.
+    pub max_body_bytes: usize,
+}
+
+/// The whole HTTP application.
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .nest("/_ramp", admin::router())
+        .fallback(pipeline::handle_aws_request)
+        .with_state(state)
+}

@@ -1,0 +1,196 @@
+use bytes::Bytes;
+
+use super::AppConfig;
+use super::environments::env_error;
+use crate::arn::Scope;
+use crate::entities::{ConfigurationProfile, HostedVersion, HostedVersionInfo, NewHostedVersion, ValidatorType};
+use crate::error::{Error, InvalidConfigurationDetail, Result};
+use crate::json_schema;
+use crate::store::{self, LabelFilter, ResourceKind};
+
+pub struct NewHostedVersionRequest {
+    pub description: Option<String>,
+    pub content: Bytes,
+    pub content_type: String,
+    pub latest_version_number: Option<i64>,
+    pub version_label: Option<String>,
+}
+
+impl AppConfig {
+    pub async fn create_hosted_version(
+        &self,
+        scope: &Scope,
+        application_id: &str,
+        profile_id: &str,
+        request: NewHostedVersionRequest,
+    ) -> Result<HostedVersion> {
+        // 1. The size limit comes first, before any parsing of what may be a huge body.
+        let size = request.content.len() as u64;
+        if size > self.quotas.hosted_configuration_bytes {
+            return Err(Error::PayloadTooLarge { limit: self.quotas.hosted_configuration_bytes, size });
+        }
+        // 2. The profile must exist and live in the hosted store.
+        let profile = self.configuration_profile(scope, application_id, profile_id).await?;
+        if !profile.is_hosted() {
+            return Err(Error::BadRequest(format!(
+                "Configuration profile {profile_id} does not use the hosted configuration store (LocationUri is '{}')",
+                profile.location_uri
+            )));
+        }
+        // 3. Feature flags are validated and stamped with AppConfig's metadata (spec §12).
+        let now = self.now();
+        let content = if profile.is_feature_flags() {
+            self.prepare_feature_flags(application_id, profile_id, &request.content, now).await?
+        } else {
+            request.content
+        };
+        // 4. One atomic write: number, optimistic lock, label uniqueness, storage quota.
+        let new = NewHostedVersion {
+            application_id: application_id.to_owned(),
+            configuration_profile_id: profile_id.to_owned(),
+            description: request.description,
+            content_type: request.content_type,
+            version_label: request.version_label,
+            content: content.clone(),
+            created_at: now,
+        };
+        let stored = self
+            .store
+            .create_hosted_version(&scope.region, &new, request.latest_version_number, self.quotas.hosted_storage_bytes)
+            .await;
+        let info = match stored {
+            Ok(info) => info,
+            Err(store::Error::QuotaExceeded) => {
+                return Err(Error::QuotaExceeded(format!(
+                    "The hosted configuration store of this account and region is limited to {} bytes.",
+                    self.quotas.hosted_storage_bytes
+                )));
+            }
+            Err(e) => return Err(env_error(e, application_id, profile_id)),
+        };
+        Ok(HostedVersion { info: self.with_kms_arn(scope, &profile, info), content })
+    }
+
+    async fn prepare_feature_flags(
+        &self,
+        application_id: &str,
+        profile_id: &str,
+        content: &Bytes,
+        now: ramp_clock::Timestamp,
+    ) -> Result<Bytes> {
+        let previous = self.store.latest_hosted_version(application_id, profile_id).await?;
+        let previous = previous.as_ref().map(|v| v.content.as_ref());
+        ramp_feature_flags::prepare_for_storage(content, previous, &now.to_iso8601())
+            .map(Bytes::from)
+            .map_err(|violations| Error::InvalidConfiguration {
+                message: "The feature flag configuration does not conform to the AWS.AppConfig.FeatureFlags schema."
+                    .to_owned(),
+                details: violations
+                    .into_iter()
+                    .map(|v| InvalidConfigurationDetail {
+                        constraint: v.constraint,
+                        location: v.location,
+                        reason: v.reason,
+                        detail_type: v.r#type,
+                        value: v.value,
+                    })
+                    .collect(),
+            })
+    }
+
+    fn with_kms_arn(&self, scope: &Scope, profile: &ConfigurationProfile, mut info: HostedVersionInfo) -> HostedVersionInfo {
+        if info.kms_key_arn.is_none() {
+            info.kms_key_arn = profile.kms_key_identifier.as_deref().map(|k| self.kms_key_arn(scope, k));
+        }
+        info
+    }
+
+    pub async fn hosted_version(&self, scope: &Scope, application_id: &str, profile_id: &str, number: i64) -> Result<HostedVersion> {
+        let profile = self.configuration_profile(scope, application_id, profile_id).await?;
+        let mut version = self
+            .store
+            .hosted_version(application_id, profile_id, number)
+            .await?
+            .ok_or_else(|| Error::not_found(ResourceKind::HostedConfigurationVersion, number))?;
+        version.info = self.with_kms_arn(scope, &profile, version.info);
+        Ok(version)
+    }
+
+    pub async fn list_hosted_versions(
+        &self,
+        scope: &Scope,
+        application_id: &str,
+        profile_id: &str,
+        version_label: Option<&str>,
+        max_results: Option<i64>,
+        next_token: Option<&str>,
+    ) -> Result<(Vec<HostedVersionInfo>, Option<String>)> {
+        let profile = self.configuration_profile(scope, application_id, profile_id).await?;
+        // A trailing `*` makes the label a prefix (spec/appconfig.md §12 "VersionLabel").
+        let filter = version_label.map(|label| match label.strip_suffix('*') {
+            Some(prefix) => LabelFilter::Prefix(prefix.to_owned()),
+            None => LabelFilter::Exact(label.to_owned()),
+        });
+        let list = format!("ListHostedConfigurationVersions/{application_id}/{profile_id}/{}", version_label.unwrap_or(""));
+        let slice = self.pages.slice(&list, max_results, next_token)?;
+        let more = store::Slice { limit: slice.limit + 1, ..slice };
+        let listed = self.store.hosted_versions(application_id, profile_id, filter.as_ref(), more).await?;
+        let (items, token) = self.pages.page(&list, listed, slice.limit);
+        Ok((items.into_iter().map(|i| self.with_kms_arn(scope, &profile, i)).collect(), token))
+    }
+
+    pub async fn delete_hosted_version(&self, scope: &Scope, application_id: &str, profile_id: &str, number: i64) -> Result<()> {
+        self.configuration_profile(scope, application_id, profile_id).await?;
+        match self.store.delete_hosted_version(application_id, profile_id, number).await {
+            Err(store::Error::NotFound(ResourceKind::HostedConfigurationVersion)) => {
+                Err(Error::not_found(ResourceKind::HostedConfigurationVersion, number))
+            }
+            other => other.map_err(|e| env_error(e, application_id, profile_id)),
+        }
+    }
+
+    /// A hosted version named by number or by VersionLabel (labels always contain a non-digit,
+    /// spec/appconfig.md §2.3, so the two can't be confused).
+    pub async fn resolve_hosted_version(&self, application_id: &str, profile_id: &str, version: &str) -> Result<HostedVersion> {
+        let found = match version.parse::<i64>() {
+            Ok(number) => self.store.hosted_version(application_id, profile_id, number).await?,
+            Err(_) => self.store.hosted_version_by_label(application_id, profile_id, version).await?,
+        };
+        found.ok_or_else(|| Error::not_found(ResourceKind::HostedConfigurationVersion, version))
+    }
+
+    /// ValidateConfiguration: runs the profile's validators over a stored version.
+    pub async fn validate_configuration(&self, scope: &Scope, application_id: &str, profile_id: &str, version: &str) -> Result<()> {
+        let profile = self.configuration_profile(scope, application_id, profile_id).await?;
+        if !profile.is_hosted() {
+            return Err(Error::BadRequest(format!(
+                "ramp can only validate configurations in its hosted store; {} is not reachable from ramp",
+                profile.location_uri
+            )));
+        }
+        let version = self.resolve_hosted_version(application_id, profile_id, version).await?;
+        run_validators(&profile, &version.content)
+    }
+}
+
+/// Runs JSON_SCHEMA validators; a LAMBDA validator is refused plainly, since ramp cannot
+/// invoke AWS Lambda and silently skipping it would claim a validation that never happened.
+pub fn run_validators(profile: &ConfigurationProfile, content: &[u8]) -> Result<()> {
+    for validator in &profile.validators {
+        match validator.validator_type {
+            ValidatorType::Lambda => {
+                return Err(Error::BadRequest(format!(
+                    "ramp cannot invoke the LAMBDA validator {}; remove it or replace it with a JSON_SCHEMA validator",
+                    validator.content
+                )));
+            }
+            ValidatorType::JsonSchema => {
+                json_schema::validate(&validator.content, content).map_err(|details| Error::InvalidConfiguration {
+                    message: "The configuration failed validation against the profile's JSON schema.".to_owned(),
+                    details,
+                })?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,77 @@
+//! The AppConfig control plane: one method per operation, grouped by resource. Each method
+//! validates what the wire layer cannot know (references, forms, quotas, business rules), then
+//! makes one atomic store call.
+
+mod applications;
+mod configuration_profiles;
+mod deletion_protection;
+mod deployment_strategies;
+mod environments;
+mod hosted_versions;
+mod settings;
+mod tags;
+
+use std::sync::Arc;
+
+use ramp_clock::{SharedClock, Timestamp};
+
+pub use configuration_profiles::{NewConfigurationProfile, ProfileUpdate};
+pub use deletion_protection::DeletionProtectionCheck;
+pub use deployment_strategies::{NewDeploymentStrategy, StrategyUpdate, predefined_strategies};
+pub use environments::{EnvironmentUpdate, NewEnvironment};
+pub use hosted_versions::NewHostedVersionRequest;
+pub use settings::SettingsUpdate;
+
+use crate::page::PageTokens;
+use crate::store::Store;
+use crate::{Result, ids};
+
+/// Limits from spec/appconfig.md §2.4, each configurable.
+#[derive(Debug, Clone)]
+pub struct Quotas {
+    pub applications: u64,
+    pub environments_per_application: u64,
+    pub configuration_profiles_per_application: u64,
+    pub deployment_strategies: u64,
+    /// Largest hosted configuration version, in bytes (AppConfig: 1 MB).
+    pub hosted_configuration_bytes: u64,
+    /// All hosted configuration content of a region, in bytes (AppConfig: 1 GB).
+    pub hosted_storage_bytes: u64,
+}
+
+impl Default for Quotas {
+    fn default() -> Self {
+        Self {
+            applications: 100,
+            environments_per_application: 20,
+            configuration_profiles_per_application: 100,
+            deployment_strategies: 20,
+            hosted_configuration_bytes: 1024 * 1024,
+            hosted_storage_bytes: 1024 * 1024 * 1024,
+        }
+    }
+}
+
+/// Tags per resource (model `TagMap` max 50).
+const MAX_TAGS: usize = 50;
+
+/// The AppConfig service over a store and a clock.
+pub struct AppConfig {
+    store: Arc<dyn Store>,
+    clock: SharedClock,
+    quotas: Quotas,
+    pages: PageTokens,
+}
+
+impl AppConfig {
+    /// Builds the service. The page-token key comes from the store, so tokens survive restarts
+    /// and every node of a cluster accepts the others' tokens.
+    pub async fn new(store: Arc<dyn Store>, clock: SharedClock, quotas: Quotas) -> Result<Self> {
+        let key = store.secret("page-token-key", &ids::new_secret()).await?;
+        Ok(Self { store, clock, quotas, pages: PageTokens::new(key) })
+    }
+
+    fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+}
