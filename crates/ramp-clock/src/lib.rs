@@ -122,7 +122,10 @@ impl ManualClock {
     /// A frozen clock reading `start`.
     pub fn new(start: Timestamp) -> Self {
         let (jumps, _) = watch::channel(start);
-        Self { now: AtomicI64::new(start.millis()), jumps }
+        Self {
+            now: AtomicI64::new(start.millis()),
+            jumps,
+        }
     }
 
     /// A frozen clock reading the current wall time.
@@ -173,7 +176,10 @@ mod tests {
         tokio::task::yield_now().await;
         assert!(!waiter.is_finished());
         clock.advance(Duration::from_secs(1));
-        tokio::time::timeout(Duration::from_secs(5), waiter).await.unwrap().unwrap();
+        tokio::time::timeout(Duration::from_secs(5), waiter)
+            .await
+            .unwrap()
+            .unwrap();
     }
 
     #[test]

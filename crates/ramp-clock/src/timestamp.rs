@@ -26,8 +26,7 @@ impl Timestamp {
     }
 
     fn as_offset_date_time(self) -> OffsetDateTime {
-        OffsetDateTime::from_unix_timestamp_nanos(i128::from(self.0) * 1_000_000)
-            .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+        OffsetDateTime::from_unix_timestamp_nanos(i128::from(self.0) * 1_000_000).unwrap_or(OffsetDateTime::UNIX_EPOCH)
     }
 
     /// ISO-8601 with milliseconds and `Z`, as AppConfig serializes `Iso8601DateTime`
@@ -80,7 +79,9 @@ impl Timestamp {
             s.parse().ok()
         };
         let month = time::Month::try_from(u8::try_from(num(4..6)?).ok()?).ok()?;
-        let date = time::Date::from_calendar_date(i32::try_from(num(0..4)?).ok()?, month, u8::try_from(num(6..8)?).ok()?).ok()?;
+        let date =
+            time::Date::from_calendar_date(i32::try_from(num(0..4)?).ok()?, month, u8::try_from(num(6..8)?).ok()?)
+                .ok()?;
         let clock = time::Time::from_hms(
             u8::try_from(num(9..11)?).ok()?,
             u8::try_from(num(11..13)?).ok()?,
@@ -114,7 +115,14 @@ mod tests {
         let t = Timestamp::parse_amz_date("20150830T123600Z").unwrap();
         assert_eq!(t.to_amz_date(), "20150830T123600Z");
         assert_eq!(t.to_iso8601(), "2015-08-30T12:36:00.000Z");
-        for bad in ["", "20150830T123600", "2015083xT123600Z", "20151330T123600Z", "20150830T996600Z", "20150830T123600Zz"] {
+        for bad in [
+            "",
+            "20150830T123600",
+            "2015083xT123600Z",
+            "20151330T123600Z",
+            "20150830T996600Z",
+            "20150830T123600Zz",
+        ] {
             assert!(Timestamp::parse_amz_date(bad).is_none(), "{bad}");
         }
     }

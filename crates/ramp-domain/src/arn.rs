@@ -12,11 +12,19 @@ pub struct Scope {
 
 impl Scope {
     pub fn new(region: impl Into<String>, account_id: impl Into<String>) -> Self {
-        Self { region: region.into(), account_id: account_id.into() }
+        Self {
+            region: region.into(),
+            account_id: account_id.into(),
+        }
     }
 
     fn prefix(&self) -> String {
-        format!("arn:{}:appconfig:{}:{}:", partition(&self.region), self.region, self.account_id)
+        format!(
+            "arn:{}:appconfig:{}:{}:",
+            partition(&self.region),
+            self.region,
+            self.account_id
+        )
     }
 
     pub fn resource_arn(&self, resource: &Resource) -> String {
@@ -44,11 +52,25 @@ fn partition(region: &str) -> &'static str {
 /// A taggable AppConfig resource, as named by the resource part of its ARN.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resource {
-    Application { application_id: String },
-    Environment { application_id: String, environment_id: String },
-    ConfigurationProfile { application_id: String, profile_id: String },
-    Deployment { application_id: String, environment_id: String, deployment_number: i64 },
-    DeploymentStrategy { strategy_id: String },
+    Application {
+        application_id: String,
+    },
+    Environment {
+        application_id: String,
+        environment_id: String,
+    },
+    ConfigurationProfile {
+        application_id: String,
+        profile_id: String,
+    },
+    Deployment {
+        application_id: String,
+        environment_id: String,
+        deployment_number: i64,
+    },
+    DeploymentStrategy {
+        strategy_id: String,
+    },
 }
 
 impl Resource {
@@ -56,13 +78,17 @@ impl Resource {
         let parts: Vec<&str> = resource.split('/').collect();
         let owned = |s: &str| s.to_owned();
         Some(match parts.as_slice() {
-            ["application", app] => Self::Application { application_id: owned(app) },
-            ["application", app, "environment", env] => {
-                Self::Environment { application_id: owned(app), environment_id: owned(env) }
-            }
-            ["application", app, "configurationprofile", profile] => {
-                Self::ConfigurationProfile { application_id: owned(app), profile_id: owned(profile) }
-            }
+            ["application", app] => Self::Application {
+                application_id: owned(app),
+            },
+            ["application", app, "environment", env] => Self::Environment {
+                application_id: owned(app),
+                environment_id: owned(env),
+            },
+            ["application", app, "configurationprofile", profile] => Self::ConfigurationProfile {
+                application_id: owned(app),
+                profile_id: owned(profile),
+            },
             ["application", app, "environment", env, "deployment", number] => Self::Deployment {
                 application_id: owned(app),
                 environment_id: owned(env),
@@ -78,14 +104,27 @@ impl fmt::Display for Resource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Application { application_id } => write!(f, "application/{application_id}"),
-            Self::Environment { application_id, environment_id } => {
+            Self::Environment {
+                application_id,
+                environment_id,
+            } => {
                 write!(f, "application/{application_id}/environment/{environment_id}")
             }
-            Self::ConfigurationProfile { application_id, profile_id } => {
+            Self::ConfigurationProfile {
+                application_id,
+                profile_id,
+            } => {
                 write!(f, "application/{application_id}/configurationprofile/{profile_id}")
             }
-            Self::Deployment { application_id, environment_id, deployment_number } => {
-                write!(f, "application/{application_id}/environment/{environment_id}/deployment/{deployment_number}")
+            Self::Deployment {
+                application_id,
+                environment_id,
+                deployment_number,
+            } => {
+                write!(
+                    f,
+                    "application/{application_id}/environment/{environment_id}/deployment/{deployment_number}"
+                )
             }
             Self::DeploymentStrategy { strategy_id } => write!(f, "deploymentstrategy/{strategy_id}"),
         }
@@ -99,13 +138,26 @@ mod tests {
     #[test]
     fn arns_round_trip() {
         let scope = Scope::new("us-east-1", "000000000000");
-        let env = Resource::Environment { application_id: "abc1234".into(), environment_id: "def5678".into() };
+        let env = Resource::Environment {
+            application_id: "abc1234".into(),
+            environment_id: "def5678".into(),
+        };
         let arn = scope.resource_arn(&env);
-        assert_eq!(arn, "arn:aws:appconfig:us-east-1:000000000000:application/abc1234/environment/def5678");
+        assert_eq!(
+            arn,
+            "arn:aws:appconfig:us-east-1:000000000000:application/abc1234/environment/def5678"
+        );
         assert_eq!(scope.parse_arn(&arn), Some(env.clone()));
         assert_eq!(Scope::new("eu-west-1", "000000000000").parse_arn(&arn), None);
         assert_eq!(scope.parse_arn("arn:aws:amplify:us-east-1:000000000000:apps/abc"), None);
-        assert_eq!(scope.parse_arn("arn:aws:appconfig:us-east-1:000000000000:application/a/x/y"), None);
-        assert!(Scope::new("cn-north-1", "1").resource_arn(&env).starts_with("arn:aws-cn:"));
+        assert_eq!(
+            scope.parse_arn("arn:aws:appconfig:us-east-1:000000000000:application/a/x/y"),
+            None
+        );
+        assert!(
+            Scope::new("cn-north-1", "1")
+                .resource_arn(&env)
+                .starts_with("arn:aws-cn:")
+        );
     }
 }

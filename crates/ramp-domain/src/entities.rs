@@ -40,9 +40,15 @@ impl EnvironmentState {
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        [Self::ReadyForDeployment, Self::Deploying, Self::RollingBack, Self::RolledBack, Self::Reverted]
-            .into_iter()
-            .find(|s| s.as_str() == text)
+        [
+            Self::ReadyForDeployment,
+            Self::Deploying,
+            Self::RollingBack,
+            Self::RolledBack,
+            Self::Reverted,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
     }
 }
 
@@ -205,6 +211,9 @@ pub struct AccountSettings {
 impl Default for AccountSettings {
     /// Deletion protection is off by default with a 60-minute period (spec/appconfig.md §9).
     fn default() -> Self {
-        Self { deletion_protection_enabled: false, protection_period_in_minutes: 60 }
+        Self {
+            deletion_protection_enabled: false,
+            protection_period_in_minutes: 60,
+        }
     }
 }

@@ -18,7 +18,10 @@ pub enum Error {
     #[error("{0}")]
     BadRequest(String),
     #[error("{message}")]
-    InvalidConfiguration { message: String, details: Vec<InvalidConfigurationDetail> },
+    InvalidConfiguration {
+        message: String,
+        details: Vec<InvalidConfigurationDetail>,
+    },
     #[error("{message}")]
     NotFound { resource_name: String, message: String },
     #[error("{0}")]
@@ -39,7 +42,10 @@ impl Error {
     /// AppConfig (spec/appconfig.md §3.2, §13.1; exact AWS text UNCONFIRMED).
     pub fn not_found(kind: ResourceKind, id: impl std::fmt::Display) -> Self {
         let name = kind_name(kind);
-        Self::NotFound { resource_name: name.to_owned(), message: format!("{name} with Id {id} could not be found.") }
+        Self::NotFound {
+            resource_name: name.to_owned(),
+            message: format!("{name} with Id {id} could not be found."),
+        }
     }
 }
 

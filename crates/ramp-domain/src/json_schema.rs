@@ -12,7 +12,9 @@ fn compile(schema: &str) -> Result<jsonschema::Validator, String> {
     if schema.get("$schema").is_none() {
         options = options.with_draft(Draft::Draft4);
     }
-    options.build(&schema).map_err(|e| format!("the schema is not a valid JSON Schema: {e}"))
+    options
+        .build(&schema)
+        .map_err(|e| format!("the schema is not a valid JSON Schema: {e}"))
 }
 
 /// Checks a validator's `Content` when a profile is created or updated.
@@ -30,11 +32,22 @@ pub fn validate(schema: &str, content: &[u8]) -> Result<(), Vec<InvalidConfigura
         value,
     };
     let validator = compile(schema).map_err(|e| vec![detail(String::new(), e, String::new())])?;
-    let instance: Value = serde_json::from_slice(content)
-        .map_err(|e| vec![detail(String::new(), format!("the configuration is not valid JSON: {e}"), String::new())])?;
+    let instance: Value = serde_json::from_slice(content).map_err(|e| {
+        vec![detail(
+            String::new(),
+            format!("the configuration is not valid JSON: {e}"),
+            String::new(),
+        )]
+    })?;
     let errors: Vec<_> = validator
         .iter_errors(&instance)
-        .map(|e| detail(e.instance_path().to_string(), e.to_string(), truncate(&e.instance().to_string())))
+        .map(|e| {
+            detail(
+                e.instance_path().to_string(),
+                e.to_string(),
+                truncate(&e.instance().to_string()),
+            )
+        })
         .collect();
     if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
@@ -47,7 +60,8 @@ fn truncate(text: &str) -> String {
 mod tests {
     use super::*;
 
-    const SCHEMA: &str = r#"{"type":"object","properties":{"limit":{"type":"integer","maximum":10}},"required":["limit"]}"#;
+    const SCHEMA: &str =
+        r#"{"type":"object","properties":{"limit":{"type":"integer","maximum":10}},"required":["limit"]}"#;
 
     #[test]
     fn accepts_and_rejects() {

@@ -1,13 +1,13 @@
 //! ramp's domain: the rules of AppConfig as ramp implements them, over a [`store::Store`] and a
 //! [`ramp_clock::Clock`]. No HTTP, no SQL (ARCHITECTURE.md invariants).
 
-pub mod entities;
-pub mod store;
 pub mod arn;
+pub mod entities;
 pub mod error;
 pub mod ids;
 pub mod json_schema;
 pub mod page;
+pub mod store;
 
 pub use error::{Error, Result};
 pub mod appconfig;

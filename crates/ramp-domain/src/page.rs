@@ -30,7 +30,11 @@ impl PageTokens {
     pub fn issue(&self, list: &str, cursor: i64) -> String {
         let payload = format!("{list}|{cursor}");
         let tag = self.mac(&payload).finalize().into_bytes();
-        format!("{}.{}", URL_SAFE_NO_PAD.encode(&payload), URL_SAFE_NO_PAD.encode(&tag[..16]))
+        format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(&payload),
+            URL_SAFE_NO_PAD.encode(&tag[..16])
+        )
     }
 
     /// The cursor inside `token`, if the token is intact and was issued for `list`.
@@ -50,16 +54,27 @@ impl PageTokens {
 
     /// Resolves a List request's `MaxResults`/`NextToken` into the store's slice.
     pub fn slice(&self, list: &str, max_results: Option<i64>, next_token: Option<&str>) -> Result<crate::store::Slice> {
-        let limit = max_results.map_or(MAX_PAGE_SIZE, |n| usize::try_from(n).unwrap_or(MAX_PAGE_SIZE).min(MAX_PAGE_SIZE));
+        let limit = max_results.map_or(MAX_PAGE_SIZE, |n| {
+            usize::try_from(n).unwrap_or(MAX_PAGE_SIZE).min(MAX_PAGE_SIZE)
+        });
         let after = next_token.map(|t| self.open(list, t)).transpose()?;
         Ok(crate::store::Slice { after, limit })
     }
 
     /// Builds a page from up to `limit + 1` listed items: the extra one only says there is more.
-    pub fn page<T>(&self, list: &str, mut listed: Vec<crate::store::Listed<T>>, limit: usize) -> (Vec<T>, Option<String>) {
+    pub fn page<T>(
+        &self,
+        list: &str,
+        mut listed: Vec<crate::store::Listed<T>>,
+        limit: usize,
+    ) -> (Vec<T>, Option<String>) {
         let more = listed.len() > limit;
         listed.truncate(limit);
-        let token = if more { listed.last().map(|last| self.issue(list, last.cursor)) } else { None };
+        let token = if more {
+            listed.last().map(|last| self.issue(list, last.cursor))
+        } else {
+            None
+        };
         (listed.into_iter().map(|l| l.item).collect(), token)
     }
 }
@@ -74,10 +89,18 @@ mod tests {
         let token = tokens.issue("ListEnvironments/abc1234", 42);
         assert_eq!(tokens.open("ListEnvironments/abc1234", &token), Ok(42));
         assert!(tokens.open("ListEnvironments/zzz9999", &token).is_err());
-        assert!(PageTokens::new(b"other".to_vec()).open("ListEnvironments/abc1234", &token).is_err());
+        assert!(
+            PageTokens::new(b"other".to_vec())
+                .open("ListEnvironments/abc1234", &token)
+                .is_err()
+        );
         let mut forged = token.clone().into_bytes();
         forged[2] ^= 1;
-        assert!(tokens.open("ListEnvironments/abc1234", &String::from_utf8_lossy(&forged)).is_err());
+        assert!(
+            tokens
+                .open("ListEnvironments/abc1234", &String::from_utf8_lossy(&forged))
+                .is_err()
+        );
         assert!(tokens.open("ListEnvironments/abc1234", "garbage").is_err());
     }
 }

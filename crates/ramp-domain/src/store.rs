@@ -76,7 +76,13 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_application(&self, region: &str, id: &str, arn: &str) -> Result<()>;
 
     // ---- environments ----
-    async fn create_environment(&self, env: &Environment, arn: &str, tags: &Tags, max_per_application: u64) -> Result<()>;
+    async fn create_environment(
+        &self,
+        env: &Environment,
+        arn: &str,
+        tags: &Tags,
+        max_per_application: u64,
+    ) -> Result<()>;
     async fn environment(&self, application_id: &str, id: &str) -> Result<Option<Environment>>;
     async fn environments(&self, application_id: &str, slice: Slice) -> Result<Vec<Listed<Environment>>>;
     async fn update_environment(&self, env: &Environment) -> Result<()>;
@@ -114,9 +120,18 @@ pub trait Store: Send + Sync + 'static {
         expected_latest: Option<i64>,
         max_total_bytes: u64,
     ) -> Result<HostedVersionInfo>;
-    async fn hosted_version(&self, application_id: &str, profile_id: &str, number: i64) -> Result<Option<HostedVersion>>;
-    async fn hosted_version_by_label(&self, application_id: &str, profile_id: &str, label: &str)
-    -> Result<Option<HostedVersion>>;
+    async fn hosted_version(
+        &self,
+        application_id: &str,
+        profile_id: &str,
+        number: i64,
+    ) -> Result<Option<HostedVersion>>;
+    async fn hosted_version_by_label(
+        &self,
+        application_id: &str,
+        profile_id: &str,
+        label: &str,
+    ) -> Result<Option<HostedVersion>>;
     /// The profile's highest-numbered existing version.
     async fn latest_hosted_version(&self, application_id: &str, profile_id: &str) -> Result<Option<HostedVersion>>;
     /// Versions newest first; the cursor is the version number.
@@ -130,8 +145,13 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_hosted_version(&self, application_id: &str, profile_id: &str, number: i64) -> Result<()>;
 
     // ---- deployment strategies (custom ones; the predefined ones are not stored) ----
-    async fn create_deployment_strategy(&self, strategy: &DeploymentStrategy, arn: &str, tags: &Tags, max: u64)
-    -> Result<()>;
+    async fn create_deployment_strategy(
+        &self,
+        strategy: &DeploymentStrategy,
+        arn: &str,
+        tags: &Tags,
+        max: u64,
+    ) -> Result<()>;
     async fn deployment_strategy(&self, region: &str, id: &str) -> Result<Option<DeploymentStrategy>>;
     async fn deployment_strategies(&self, region: &str, slice: Slice) -> Result<Vec<Listed<DeploymentStrategy>>>;
     async fn update_deployment_strategy(&self, strategy: &DeploymentStrategy) -> Result<()>;

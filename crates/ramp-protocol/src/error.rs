@@ -20,7 +20,12 @@ pub struct AwsError {
 
 impl AwsError {
     pub fn new(code: &'static str, status: StatusCode, message: impl Into<String>) -> Self {
-        Self { code, status, message: message.into(), members: Map::new() }
+        Self {
+            code,
+            status,
+            message: message.into(),
+            members: Map::new(),
+        }
     }
 
     /// Adds a modelled member to the body.
@@ -52,7 +57,11 @@ impl AwsError {
         Self::new(
             "PayloadTooLargeException",
             StatusCode::PAYLOAD_TOO_LARGE,
-            format!("Configuration size {:.2} KB exceeds the limit of {:.2} KB", kb(size_bytes), kb(limit_bytes)),
+            format!(
+                "Configuration size {:.2} KB exceeds the limit of {:.2} KB",
+                kb(size_bytes),
+                kb(limit_bytes)
+            ),
         )
         .with("Measure", "KILOBYTES")
         .with("Limit", kb(limit_bytes))
@@ -61,7 +70,11 @@ impl AwsError {
 
     /// A failure on ramp's side. The client gets a generic message; the cause goes to the log.
     pub fn internal() -> Self {
-        Self::new("InternalServerException", StatusCode::INTERNAL_SERVER_ERROR, "An internal error occurred.")
+        Self::new(
+            "InternalServerException",
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "An internal error occurred.",
+        )
     }
 
     /// No operation matches the method and path (what AWS front ends answer).

@@ -23,7 +23,13 @@ pub struct AwsRequest {
 impl AwsRequest {
     pub fn new(method: Method, path_and_query: &str, headers: HeaderMap, body: Bytes) -> Result<Self, AwsError> {
         let (path, query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
-        Ok(Self { method, path: path.to_owned(), query: parse_query(query)?, headers, body })
+        Ok(Self {
+            method,
+            path: path.to_owned(),
+            query: parse_query(query)?,
+            headers,
+            body,
+        })
     }
 
     /// The single value of query parameter `name`, if present.
@@ -33,7 +39,11 @@ impl AwsRequest {
 
     /// Every value of query parameter `name` (list bindings).
     pub fn query_all(&self, name: &str) -> Vec<&str> {
-        self.query.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
+        self.query
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 
     /// Query parameter `name` parsed as an integer, naming `member` when it is not one.
@@ -45,16 +55,17 @@ impl AwsRequest {
     pub fn header(&self, name: &str, member: &str) -> Result<Option<&str>, AwsError> {
         match self.headers.get(name) {
             None => Ok(None),
-            Some(value) => value
-                .to_str()
-                .map(Some)
-                .map_err(|_| AwsError::bad_request(format!("Header {name} ({member}) must contain only ASCII characters"))),
+            Some(value) => value.to_str().map(Some).map_err(|_| {
+                AwsError::bad_request(format!("Header {name} ({member}) must contain only ASCII characters"))
+            }),
         }
     }
 
     /// Header `name` parsed as an integer.
     pub fn header_int(&self, name: &str, member: &str) -> Result<Option<i64>, AwsError> {
-        self.header(name, member)?.map(|v| parse_int(v.trim(), member)).transpose()
+        self.header(name, member)?
+            .map(|v| parse_int(v.trim(), member))
+            .transpose()
     }
 
     /// Header `name` parsed as a boolean (`true`/`false`).
@@ -63,14 +74,20 @@ impl AwsRequest {
             None => Ok(None),
             Some(v) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
             Some(v) if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
-            Some(v) => Err(AwsError::bad_request(format!("{member} must be true or false, not '{v}'"))),
+            Some(v) => Err(AwsError::bad_request(format!(
+                "{member} must be true or false, not '{v}'"
+            ))),
         }
     }
 
     /// The body parsed as the operation's JSON input. An empty body reads as `{}`; wrong JSON,
     /// wrong member types and missing required members answer 400 naming the member.
     pub fn json_body<T: DeserializeOwned>(&self) -> Result<T, AwsError> {
-        let body: &[u8] = if self.body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &self.body };
+        let body: &[u8] = if self.body.iter().all(u8::is_ascii_whitespace) {
+            b"{}"
+        } else {
+            &self.body
+        };
         let mut deserializer = serde_json::Deserializer::from_slice(body);
         let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
             let path = e.path().to_string();
@@ -146,8 +163,13 @@ mod tests {
     }
 
     fn request(body: &str) -> AwsRequest {
-        AwsRequest::new(Method::POST, "/x?a=1&tagKeys=k%2F1&tagKeys=k2", HeaderMap::new(), Bytes::from(body.to_owned()))
-            .unwrap()
+        AwsRequest::new(
+            Method::POST,
+            "/x?a=1&tagKeys=k%2F1&tagKeys=k2",
+            HeaderMap::new(),
+            Bytes::from(body.to_owned()),
+        )
+        .unwrap()
     }
 
     #[test]
@@ -163,7 +185,9 @@ mod tests {
         assert!(err.message.contains("missing field 'Name'"), "{}", err.message);
         let err = request(r#"{"Name": 5}"#).json_body::<Body>().unwrap_err();
         assert!(err.message.contains("Name"), "{}", err.message);
-        let err = request(r#"{"Name": "a", "Monitors": [{"AlarmArn": 1}]}"#).json_body::<Body>().unwrap_err();
+        let err = request(r#"{"Name": "a", "Monitors": [{"AlarmArn": 1}]}"#)
+            .json_body::<Body>()
+            .unwrap_err();
         assert!(err.message.contains("Monitors[0].AlarmArn"), "{}", err.message);
         let err = request(r#"{"Name": "a""#).json_body::<Body>().unwrap_err();
         assert!(err.message.contains("malformed JSON"), "{}", err.message);

@@ -22,12 +22,21 @@ impl AwsResponse {
 
     /// A raw payload whose media type is the member bound to `Content-Type`.
     pub fn payload(status: StatusCode, content_type: &str, body: Bytes) -> Self {
-        Self { status, headers: Vec::new(), body }.header(http::header::CONTENT_TYPE, content_type)
+        Self {
+            status,
+            headers: Vec::new(),
+            body,
+        }
+        .header(http::header::CONTENT_TYPE, content_type)
     }
 
     /// An empty body (`204 No Content` for deletes and tag operations).
     pub fn no_content() -> Self {
-        Self { status: StatusCode::NO_CONTENT, headers: Vec::new(), body: Bytes::new() }
+        Self {
+            status: StatusCode::NO_CONTENT,
+            headers: Vec::new(),
+            body: Bytes::new(),
+        }
     }
 
     /// Adds a header binding. Members bound to headers are validated as ASCII on input, so a value

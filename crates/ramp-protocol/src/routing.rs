@@ -22,7 +22,11 @@ pub struct Labels(Vec<(&'static str, String)>);
 impl Labels {
     /// The decoded value of label `name`. Routing guarantees every template label is present.
     pub fn get(&self, name: &str) -> &str {
-        self.0.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str()).unwrap_or("")
+        self.0
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
     }
 }
 
@@ -72,13 +76,19 @@ impl<Op: Copy> Router<Op> {
         let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
         let mut method_mismatch = false;
         for (route, segments) in &self.routes {
-            let Some(labels) = match_segments(segments, &parts)? else { continue };
+            let Some(labels) = match_segments(segments, &parts)? else {
+                continue;
+            };
             if route.method == method {
                 return Ok(Match::Found(route.op, labels));
             }
             method_mismatch = true;
         }
-        Ok(if method_mismatch { Match::MethodNotAllowed } else { Match::NotFound })
+        Ok(if method_mismatch {
+            Match::MethodNotAllowed
+        } else {
+            Match::NotFound
+        })
     }
 
     pub fn routes(&self) -> impl Iterator<Item = &Route<Op>> {
@@ -120,28 +130,58 @@ mod tests {
 
     fn router() -> Router<Op> {
         Router::new(&[
-            Route { method: Method::GET, template: "/applications/{ApplicationId}", op: Op::GetApp },
-            Route { method: Method::DELETE, template: "/deployementstrategies/{DeploymentStrategyId}", op: Op::DeleteStrategy },
-            Route { method: Method::GET, template: "/tags/{ResourceArn}", op: Op::Tags },
+            Route {
+                method: Method::GET,
+                template: "/applications/{ApplicationId}",
+                op: Op::GetApp,
+            },
+            Route {
+                method: Method::DELETE,
+                template: "/deployementstrategies/{DeploymentStrategyId}",
+                op: Op::DeleteStrategy,
+            },
+            Route {
+                method: Method::GET,
+                template: "/tags/{ResourceArn}",
+                op: Op::Tags,
+            },
         ])
     }
 
     #[test]
     fn matches_templates_and_decodes_labels() {
         let r = router();
-        let Match::Found(op, labels) = r.find(&Method::GET, "/tags/arn%3Aaws%3Aappconfig%3Aus-east-1%3A000000000000%3Aapplication%2Fabc1234").unwrap() else {
+        let Match::Found(op, labels) = r
+            .find(
+                &Method::GET,
+                "/tags/arn%3Aaws%3Aappconfig%3Aus-east-1%3A000000000000%3Aapplication%2Fabc1234",
+            )
+            .unwrap()
+        else {
             panic!()
         };
         assert_eq!(op, Op::Tags);
-        assert_eq!(labels.get("ResourceArn"), "arn:aws:appconfig:us-east-1:000000000000:application/abc1234");
-        assert!(matches!(r.find(&Method::DELETE, "/deployementstrategies/abc1234").unwrap(), Match::Found(Op::DeleteStrategy, _)));
+        assert_eq!(
+            labels.get("ResourceArn"),
+            "arn:aws:appconfig:us-east-1:000000000000:application/abc1234"
+        );
+        assert!(matches!(
+            r.find(&Method::DELETE, "/deployementstrategies/abc1234").unwrap(),
+            Match::Found(Op::DeleteStrategy, _)
+        ));
     }
 
     #[test]
     fn distinguishes_wrong_method_from_unknown_path() {
         let r = router();
-        assert_eq!(r.find(&Method::POST, "/applications/abc1234").unwrap(), Match::MethodNotAllowed);
-        assert_eq!(r.find(&Method::GET, "/applications/abc1234/x").unwrap(), Match::NotFound);
+        assert_eq!(
+            r.find(&Method::POST, "/applications/abc1234").unwrap(),
+            Match::MethodNotAllowed
+        );
+        assert_eq!(
+            r.find(&Method::GET, "/applications/abc1234/x").unwrap(),
+            Match::NotFound
+        );
         assert_eq!(r.find(&Method::GET, "/applications/").unwrap(), Match::NotFound);
         assert!(r.find(&Method::GET, "/applications/%FF").is_err());
     }

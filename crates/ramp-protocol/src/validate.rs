@@ -10,7 +10,9 @@ use regex::Regex;
 use crate::AwsError;
 
 fn violation(member: &str, constraint: impl std::fmt::Display) -> AwsError {
-    AwsError::bad_request(format!("Value at '{member}' failed to satisfy constraint: {constraint}"))
+    AwsError::bad_request(format!(
+        "Value at '{member}' failed to satisfy constraint: {constraint}"
+    ))
 }
 
 /// A required member that is absent.
@@ -22,10 +24,16 @@ pub fn missing(member: &str) -> AwsError {
 pub fn length(member: &str, value: &str, min: usize, max: usize) -> Result<(), AwsError> {
     let n = value.chars().count();
     if n < min {
-        return Err(violation(member, format_args!("Member must have length greater than or equal to {min}")));
+        return Err(violation(
+            member,
+            format_args!("Member must have length greater than or equal to {min}"),
+        ));
     }
     if n > max {
-        return Err(violation(member, format_args!("Member must have length less than or equal to {max}")));
+        return Err(violation(
+            member,
+            format_args!("Member must have length less than or equal to {max}"),
+        ));
     }
     Ok(())
 }
@@ -38,10 +46,16 @@ pub fn opt_length(member: &str, value: Option<&str>, min: usize, max: usize) -> 
 /// `min <= value <= max` for integers.
 pub fn range(member: &str, value: i64, min: i64, max: i64) -> Result<(), AwsError> {
     if value < min {
-        return Err(violation(member, format_args!("Member must have value greater than or equal to {min}")));
+        return Err(violation(
+            member,
+            format_args!("Member must have value greater than or equal to {min}"),
+        ));
     }
     if value > max {
-        return Err(violation(member, format_args!("Member must have value less than or equal to {max}")));
+        return Err(violation(
+            member,
+            format_args!("Member must have value less than or equal to {max}"),
+        ));
     }
     Ok(())
 }
@@ -49,10 +63,16 @@ pub fn range(member: &str, value: i64, min: i64, max: i64) -> Result<(), AwsErro
 /// `min <= value <= max` for floats.
 pub fn float_range(member: &str, value: f64, min: f64, max: f64) -> Result<(), AwsError> {
     if !value.is_finite() || value < min {
-        return Err(violation(member, format_args!("Member must have value greater than or equal to {min:.1}")));
+        return Err(violation(
+            member,
+            format_args!("Member must have value greater than or equal to {min:.1}"),
+        ));
     }
     if value > max {
-        return Err(violation(member, format_args!("Member must have value less than or equal to {max:.1}")));
+        return Err(violation(
+            member,
+            format_args!("Member must have value less than or equal to {max:.1}"),
+        ));
     }
     Ok(())
 }
@@ -60,10 +80,16 @@ pub fn float_range(member: &str, value: f64, min: f64, max: f64) -> Result<(), A
 /// `min <= len(items) <= max` for lists and maps.
 pub fn count(member: &str, len: usize, min: usize, max: usize) -> Result<(), AwsError> {
     if len < min {
-        return Err(violation(member, format_args!("Member must have length greater than or equal to {min}")));
+        return Err(violation(
+            member,
+            format_args!("Member must have length greater than or equal to {min}"),
+        ));
     }
     if len > max {
-        return Err(violation(member, format_args!("Member must have length less than or equal to {max}")));
+        return Err(violation(
+            member,
+            format_args!("Member must have length less than or equal to {max}"),
+        ));
     }
     Ok(())
 }
@@ -73,7 +99,10 @@ pub fn one_of<'a>(member: &str, value: &str, allowed: &'a [&'a str]) -> Result<(
     if allowed.contains(&value) {
         return Ok(());
     }
-    Err(violation(member, format_args!("Member must satisfy enum value set: [{}]", allowed.join(", "))))
+    Err(violation(
+        member,
+        format_args!("Member must satisfy enum value set: [{}]", allowed.join(", ")),
+    ))
 }
 
 /// A model pattern, anchored (AWS applies patterns to the whole value).
@@ -87,7 +116,10 @@ impl Pattern {
         if self.regex.is_match(value) {
             return Ok(());
         }
-        Err(violation(member, format_args!("Member must satisfy regular expression pattern: {}", self.source)))
+        Err(violation(
+            member,
+            format_args!("Member must satisfy regular expression pattern: {}", self.source),
+        ))
     }
 }
 
@@ -101,7 +133,10 @@ macro_rules! pattern {
 }
 
 pattern!(ID, "[a-z0-9]{4,7}");
-pattern!(DEPLOYMENT_STRATEGY_ID, r"(^[a-z0-9]{4,7}$|^AppConfig\.[A-Za-z0-9]{9,40}$)");
+pattern!(
+    DEPLOYMENT_STRATEGY_ID,
+    r"(^[a-z0-9]{4,7}$|^AppConfig\.[A-Za-z0-9]{9,40}$)"
+);
 pattern!(
     ROLE_ARN,
     r"^((arn):(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov|aws-eusc):(iam)::\d{12}:role[/].*)$"
@@ -132,7 +167,9 @@ pub fn tags(member: &str, tags: &HashMap<String, String>) -> Result<(), AwsError
 pub fn tag_key(member: &str, key: &str) -> Result<(), AwsError> {
     length(member, key, 1, 128)?;
     if key.to_ascii_lowercase().starts_with("aws:") {
-        return Err(AwsError::bad_request(format!("Tag key '{key}' uses the reserved prefix 'aws:'")));
+        return Err(AwsError::bad_request(format!(
+            "Tag key '{key}' uses the reserved prefix 'aws:'"
+        )));
     }
     Ok(())
 }
@@ -144,14 +181,22 @@ mod tests {
     #[test]
     fn messages_name_member_and_constraint() {
         let e = length("Name", &"x".repeat(65), 1, 64).unwrap_err();
-        assert_eq!(e.message, "Value at 'Name' failed to satisfy constraint: Member must have length less than or equal to 64");
+        assert_eq!(
+            e.message,
+            "Value at 'Name' failed to satisfy constraint: Member must have length less than or equal to 64"
+        );
         assert!(length("Name", "", 1, 64).is_err());
         assert!(length("Name", &"é".repeat(64), 1, 64).is_ok());
         assert!(range("DeploymentDurationInMinutes", 1441, 0, 1440).is_err());
         assert!(float_range("GrowthFactor", 0.5, 1.0, 100.0).is_err());
         assert!(float_range("GrowthFactor", f64::NAN, 1.0, 100.0).is_err());
         assert!(one_of("GrowthType", "LINEAR", &["LINEAR", "EXPONENTIAL"]).is_ok());
-        assert!(one_of("GrowthType", "linear", &["LINEAR", "EXPONENTIAL"]).unwrap_err().message.contains("GrowthType"));
+        assert!(
+            one_of("GrowthType", "linear", &["LINEAR", "EXPONENTIAL"])
+                .unwrap_err()
+                .message
+                .contains("GrowthType")
+        );
     }
 
     #[test]
@@ -161,11 +206,25 @@ mod tests {
         assert!(id("ApplicationId", "abc12345").is_err());
         assert!(DEPLOYMENT_STRATEGY_ID.check("Id", "AppConfig.AllAtOnce").is_ok());
         assert!(DEPLOYMENT_STRATEGY_ID.check("Id", "AppConfig.All").is_err());
-        assert!(ROLE_ARN.check("RetrievalRoleArn", "arn:aws:iam::123456789012:role/x").is_ok());
-        assert!(ROLE_ARN.check("RetrievalRoleArn", "arn:aws:iam::123456789012:user/x").is_err());
+        assert!(
+            ROLE_ARN
+                .check("RetrievalRoleArn", "arn:aws:iam::123456789012:role/x")
+                .is_ok()
+        );
+        assert!(
+            ROLE_ARN
+                .check("RetrievalRoleArn", "arn:aws:iam::123456789012:user/x")
+                .is_err()
+        );
         assert!(VERSION_LABEL.check("VersionLabel", "123").is_err());
         assert!(VERSION_LABEL.check("VersionLabel", "v1").is_ok());
-        assert!(ARN.check("ResourceArn", "arn:aws:appconfig:us-east-1:000000000000:application/abc1234").is_ok());
+        assert!(
+            ARN.check(
+                "ResourceArn",
+                "arn:aws:appconfig:us-east-1:000000000000:application/abc1234"
+            )
+            .is_ok()
+        );
         assert!(ARN.check("ResourceArn", "not-an-arn").is_err());
     }
 

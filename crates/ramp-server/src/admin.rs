@@ -14,7 +14,9 @@ use serde_json::json;
 use crate::AppState;
 
 pub fn router() -> Router<Arc<AppState>> {
-    Router::new().route("/health", get(health)).route("/clock", get(clock).post(advance_clock))
+    Router::new()
+        .route("/health", get(health))
+        .route("/clock", get(clock).post(advance_clock))
 }
 
 async fn health() -> Json<serde_json::Value> {
@@ -38,11 +40,19 @@ fn admin_error(status: StatusCode, message: impl Into<String>) -> Response {
 /// Moves a manual clock forward (DESIGN.md "clock").
 async fn advance_clock(State(state): State<Arc<AppState>>, body: axum::body::Bytes) -> Response {
     let Some(manual) = &state.manual_clock else {
-        return admin_error(StatusCode::CONFLICT, "the clock is not manual; start ramp with --manual-clock");
+        return admin_error(
+            StatusCode::CONFLICT,
+            "the clock is not manual; start ramp with --manual-clock",
+        );
     };
     let request: AdvanceClock = match serde_json::from_slice(&body) {
         Ok(r) => r,
-        Err(e) => return admin_error(StatusCode::BAD_REQUEST, format!("expected {{\"AdvanceSeconds\": N}}: {e}")),
+        Err(e) => {
+            return admin_error(
+                StatusCode::BAD_REQUEST,
+                format!("expected {{\"AdvanceSeconds\": N}}: {e}"),
+            );
+        }
     };
     if !request.advance_seconds.is_finite() || request.advance_seconds < 0.0 {
         return admin_error(StatusCode::BAD_REQUEST, "AdvanceSeconds must be a non-negative number");

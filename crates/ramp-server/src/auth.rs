@@ -19,7 +19,15 @@ pub struct Credentials {
 
 impl Credentials {
     pub fn new(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
-        Self { keys: pairs.into_iter().collect() }
+        Self {
+            keys: pairs.into_iter().collect(),
+        }
+    }
+
+    /// Both sets of keys; `other` wins where an access key id is in both.
+    pub fn merged(mut self, other: Credentials) -> Self {
+        self.keys.extend(other.keys);
+        self
     }
 
     /// No credentials: ramp runs open (and refuses a non-loopback listen unless `--insecure`).
@@ -50,7 +58,11 @@ impl Credentials {
             }
         }
         flush(&mut pending);
-        anyhow::ensure!(!keys.is_empty(), "{} holds no aws_access_key_id/aws_secret_access_key pair", path.display());
+        anyhow::ensure!(
+            !keys.is_empty(),
+            "{} holds no aws_access_key_id/aws_secret_access_key pair",
+            path.display()
+        );
         Ok(Self { keys })
     }
 }
@@ -67,17 +79,30 @@ fn forbidden(code: &'static str, message: impl Into<String>) -> AwsError {
 }
 
 /// Authenticates `request` for an API whose SigV4 signing name is `service`.
-pub fn authenticate(credentials: &Credentials, request: &AwsRequest, service: &str, now: Timestamp) -> Result<Caller, AwsError> {
-    let header = request.headers.get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+pub fn authenticate(
+    credentials: &Credentials,
+    request: &AwsRequest,
+    service: &str,
+    now: Timestamp,
+) -> Result<Caller, AwsError> {
+    let header = request
+        .headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
     if credentials.is_open() {
-        let region = header.and_then(|h| ramp_sigv4::parse_authorization(h).ok()).map(|a| a.region);
+        let region = header
+            .and_then(|h| ramp_sigv4::parse_authorization(h).ok())
+            .map(|a| a.region);
         return Ok(Caller { region });
     }
-    let header = header.ok_or_else(|| forbidden("MissingAuthenticationTokenException", "Missing Authentication Token"))?;
+    let header =
+        header.ok_or_else(|| forbidden("MissingAuthenticationTokenException", "Missing Authentication Token"))?;
     let authorization = ramp_sigv4::parse_authorization(header)
         .map_err(|e| AwsError::new("IncompleteSignatureException", StatusCode::BAD_REQUEST, e.message()))?;
     verify(credentials, request, &authorization, service, now)?;
-    Ok(Caller { region: Some(authorization.region) })
+    Ok(Caller {
+        region: Some(authorization.region),
+    })
 }
 
 fn verify(
@@ -88,7 +113,10 @@ fn verify(
     now: Timestamp,
 ) -> Result<(), AwsError> {
     let secret = credentials.keys.get(&authorization.access_key_id).ok_or_else(|| {
-        forbidden("UnrecognizedClientException", "The security token included in the request is invalid.")
+        forbidden(
+            "UnrecognizedClientException",
+            "The security token included in the request is invalid.",
+        )
     })?;
     if authorization.service != service {
         return Err(forbidden(
@@ -104,7 +132,9 @@ fn verify(
         body: &request.body,
     };
     ramp_sigv4::verify(&signed, authorization, secret, now).map_err(|e| match e {
-        ramp_sigv4::Error::Incomplete(_) => AwsError::new("IncompleteSignatureException", StatusCode::BAD_REQUEST, e.message()),
+        ramp_sigv4::Error::Incomplete(_) => {
+            AwsError::new("IncompleteSignatureException", StatusCode::BAD_REQUEST, e.message())
+        }
         _ => forbidden("InvalidSignatureException", e.message()),
     })
 }

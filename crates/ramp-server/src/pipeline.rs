@@ -37,7 +37,10 @@ async fn run(state: &AppState, request: Request) -> (&'static str, Result<AwsRes
     let op = match wire::ROUTES.find(&parts.method, &path) {
         Ok(Match::Found(op, labels)) => (op, labels),
         Ok(Match::MethodNotAllowed | Match::NotFound) => {
-            return ("unknown", Err(AwsError::unknown_operation(parts.method.as_str(), &path)));
+            return (
+                "unknown",
+                Err(AwsError::unknown_operation(parts.method.as_str(), &path)),
+            );
         }
         Err(e) => return ("unknown", Err(e)),
     };
@@ -64,9 +67,14 @@ async fn read_body(body: Body, headers: &http::HeaderMap, limit: usize, op: Op) 
     let too_large = |size: u64| match op {
         // The one operation whose model declares it (spec/appconfig.md §2.4).
         Op::CreateHostedConfigurationVersion => AwsError::payload_too_large(limit as u64, size),
-        _ => AwsError::new("PayloadTooLargeException", StatusCode::PAYLOAD_TOO_LARGE, "Request body too large"),
+        _ => AwsError::new(
+            "PayloadTooLargeException",
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Request body too large",
+        ),
     };
     if let Some(size) = declared.filter(|&size| size > limit as u64) {
+        drain(body).await;
         return Err(too_large(size));
     }
     axum::body::to_bytes(body, limit).await.map_err(|e| {
@@ -76,6 +84,20 @@ async fn read_body(body: Body, headers: &http::HeaderMap, limit: usize, op: Op) 
             AwsError::bad_request("The request body could not be read")
         }
     })
+}
+
+/// Reads and drops a refused body (up to a cap), so the client finishes sending and reads the
+/// 413 instead of meeting a closed connection mid-upload.
+async fn drain(mut body: Body) {
+    use http_body_util::BodyExt;
+    const DRAIN_CAP: usize = 64 * 1024 * 1024;
+    let mut drained = 0;
+    while let Some(Ok(frame)) = body.frame().await {
+        drained += frame.data_ref().map_or(0, Bytes::len);
+        if drained > DRAIN_CAP {
+            break;
+        }
+    }
 }
 
 /// The one place responses leave ramp's AWS APIs.

@@ -1,8 +1,8 @@
 use crate::arn::{Resource, Scope};
 use crate::entities::{Application, Tags};
 use crate::error::{Error, Result};
-use crate::store::{self, ResourceKind};
 use crate::ids;
+use crate::store::{self, ResourceKind};
 
 use super::AppConfig;
 
@@ -14,9 +14,21 @@ impl AppConfig {
         description: Option<String>,
         tags: Tags,
     ) -> Result<Application> {
-        let app = Application { id: ids::new_id(), region: scope.region.clone(), name, description, created_at: self.now() };
-        let arn = scope.resource_arn(&Resource::Application { application_id: app.id.clone() });
-        match self.store.create_application(&app, &arn, &tags, self.quotas.applications).await {
+        let app = Application {
+            id: ids::new_id(),
+            region: scope.region.clone(),
+            name,
+            description,
+            created_at: self.now(),
+        };
+        let arn = scope.resource_arn(&Resource::Application {
+            application_id: app.id.clone(),
+        });
+        match self
+            .store
+            .create_application(&app, &arn, &tags, self.quotas.applications)
+            .await
+        {
             Ok(()) => Ok(app),
             Err(store::Error::QuotaExceeded) => Err(Error::QuotaExceeded(format!(
                 "You have reached the maximum number of applications ({}) for this account and region.",
@@ -41,7 +53,16 @@ impl AppConfig {
     ) -> Result<(Vec<Application>, Option<String>)> {
         let list = format!("ListApplications/{}", scope.region);
         let slice = self.pages.slice(&list, max_results, next_token)?;
-        let listed = self.store.applications(&scope.region, store::Slice { limit: slice.limit + 1, ..slice }).await?;
+        let listed = self
+            .store
+            .applications(
+                &scope.region,
+                store::Slice {
+                    limit: slice.limit + 1,
+                    ..slice
+                },
+            )
+            .await?;
         Ok(self.pages.page(&list, listed, slice.limit))
     }
 
@@ -59,14 +80,19 @@ impl AppConfig {
         if description.is_some() {
             app.description = description;
         }
-        self.store.update_application(&app).await.map_err(|e| not_found_as(e, id))?;
+        self.store
+            .update_application(&app)
+            .await
+            .map_err(|e| not_found_as(e, id))?;
         Ok(app)
     }
 
     /// Refuses while environments or profiles exist (spec/appconfig.md §15 "DeleteApplication
     /// with children": 400, worded like AWS's confirmed message for profiles with versions).
     pub async fn delete_application(&self, scope: &Scope, id: &str) -> Result<()> {
-        let arn = scope.resource_arn(&Resource::Application { application_id: id.to_owned() });
+        let arn = scope.resource_arn(&Resource::Application {
+            application_id: id.to_owned(),
+        });
         match self.store.delete_application(&scope.region, id, &arn).await {
             Ok(()) => Ok(()),
             Err(store::Error::HasChildren(kind)) => Err(Error::BadRequest(format!(

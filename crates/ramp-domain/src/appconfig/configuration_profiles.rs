@@ -42,12 +42,32 @@ static LOCATION_FORMS: LazyLock<Vec<(Regex, &'static str, bool)>> = LazyLock::ne
     vec![
         (form(r"^hosted$"), "hosted", false),
         (form(r"^ssm-parameter://[^\s]+$"), "ssm-parameter://<name>", true),
-        (form(r"^arn:aws[a-zA-Z-]*:ssm:[a-z0-9-]+:\d{12}:parameter/.+$"), "an SSM parameter ARN", true),
+        (
+            form(r"^arn:aws[a-zA-Z-]*:ssm:[a-z0-9-]+:\d{12}:parameter/.+$"),
+            "an SSM parameter ARN",
+            true,
+        ),
         (form(r"^ssm-document://[^\s]+$"), "ssm-document://<name>", true),
-        (form(r"^arn:aws[a-zA-Z-]*:ssm:[a-z0-9-]+:\d{12}:document/.+$"), "an SSM document ARN", true),
-        (form(r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+$"), "s3://<bucket>/<objectKey>", true),
-        (form(r"^secretsmanager://[^\s]+$"), "secretsmanager://<secret name>", true),
-        (form(r"^codepipeline://[^\s]+$"), "codepipeline://<pipeline name>", false),
+        (
+            form(r"^arn:aws[a-zA-Z-]*:ssm:[a-z0-9-]+:\d{12}:document/.+$"),
+            "an SSM document ARN",
+            true,
+        ),
+        (
+            form(r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+$"),
+            "s3://<bucket>/<objectKey>",
+            true,
+        ),
+        (
+            form(r"^secretsmanager://[^\s]+$"),
+            "secretsmanager://<secret name>",
+            true,
+        ),
+        (
+            form(r"^codepipeline://[^\s]+$"),
+            "codepipeline://<pipeline name>",
+            false,
+        ),
     ]
 });
 
@@ -128,7 +148,11 @@ impl AppConfig {
         };
         let arn = profile_arn(scope, application_id, &profile.id);
         let max = self.quotas.configuration_profiles_per_application;
-        match self.store.create_configuration_profile(&profile, &arn, &new.tags, max).await {
+        match self
+            .store
+            .create_configuration_profile(&profile, &arn, &new.tags, max)
+            .await
+        {
             Ok(()) => Ok(profile),
             Err(store::Error::QuotaExceeded) => Err(Error::QuotaExceeded(format!(
                 "You have reached the maximum number of configuration profiles ({max}) for application {application_id}."
@@ -137,7 +161,12 @@ impl AppConfig {
         }
     }
 
-    pub async fn configuration_profile(&self, scope: &Scope, application_id: &str, id: &str) -> Result<ConfigurationProfile> {
+    pub async fn configuration_profile(
+        &self,
+        scope: &Scope,
+        application_id: &str,
+        id: &str,
+    ) -> Result<ConfigurationProfile> {
         self.application(scope, application_id).await?;
         self.store
             .configuration_profile(application_id, id)
@@ -154,10 +183,19 @@ impl AppConfig {
         next_token: Option<&str>,
     ) -> Result<(Vec<ConfigurationProfile>, Option<String>)> {
         self.application(scope, application_id).await?;
-        let list = format!("ListConfigurationProfiles/{application_id}/{}", profile_type.unwrap_or("*"));
+        let list = format!(
+            "ListConfigurationProfiles/{application_id}/{}",
+            profile_type.unwrap_or("*")
+        );
         let slice = self.pages.slice(&list, max_results, next_token)?;
-        let more = store::Slice { limit: slice.limit + 1, ..slice };
-        let listed = self.store.configuration_profiles(application_id, profile_type, more).await?;
+        let more = store::Slice {
+            limit: slice.limit + 1,
+            ..slice
+        };
+        let listed = self
+            .store
+            .configuration_profiles(application_id, profile_type, more)
+            .await?;
         Ok(self.pages.page(&list, listed, slice.limit))
     }
 
@@ -187,7 +225,10 @@ impl AppConfig {
         if let Some(key) = update.kms_key_identifier {
             profile.kms_key_identifier = Some(key).filter(|k| !k.is_empty());
         }
-        self.store.update_configuration_profile(&profile).await.map_err(|e| env_error(e, application_id, id))?;
+        self.store
+            .update_configuration_profile(&profile)
+            .await
+            .map_err(|e| env_error(e, application_id, id))?;
         Ok(profile)
     }
 
@@ -199,8 +240,15 @@ impl AppConfig {
         check: DeletionProtectionCheck,
     ) -> Result<()> {
         let profile = self.configuration_profile(scope, application_id, id).await?;
-        self.check_deletion_protection(scope, check, "configuration profile", id, profile.created_at, profile.last_accessed_at)
-            .await?;
+        self.check_deletion_protection(
+            scope,
+            check,
+            "configuration profile",
+            id,
+            profile.created_at,
+            profile.last_accessed_at,
+        )
+        .await?;
         let arn = profile_arn(scope, application_id, id);
         match self.store.delete_configuration_profile(application_id, id, &arn).await {
             // AWS's own words (spec/appconfig.md §11.2 "Delete").
@@ -216,7 +264,11 @@ impl AppConfig {
         if identifier.starts_with("arn:") {
             return identifier.to_owned();
         }
-        let resource = if identifier.starts_with("alias/") { identifier.to_owned() } else { format!("key/{identifier}") };
+        let resource = if identifier.starts_with("alias/") {
+            identifier.to_owned()
+        } else {
+            format!("key/{identifier}")
+        };
         format!("arn:aws:kms:{}:{}:{resource}", scope.region, scope.account_id)
     }
 }

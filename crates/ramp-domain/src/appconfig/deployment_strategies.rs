@@ -45,9 +45,30 @@ pub fn predefined_strategies(region: &str) -> Vec<DeploymentStrategy> {
     };
     vec![
         strategy("AppConfig.AllAtOnce", "Quick", GrowthType::Linear, 100.0, 0, 10),
-        strategy("AppConfig.Linear50PercentEvery30Seconds", "Test/Demo", GrowthType::Linear, 50.0, 1, 1),
-        strategy("AppConfig.Canary10Percent20Minutes", "AWS Recommended", GrowthType::Exponential, 10.0, 20, 10),
-        strategy("AppConfig.Linear20PercentEvery6Minutes", "AWS Recommended", GrowthType::Linear, 20.0, 30, 30),
+        strategy(
+            "AppConfig.Linear50PercentEvery30Seconds",
+            "Test/Demo",
+            GrowthType::Linear,
+            50.0,
+            1,
+            1,
+        ),
+        strategy(
+            "AppConfig.Canary10Percent20Minutes",
+            "AWS Recommended",
+            GrowthType::Exponential,
+            10.0,
+            20,
+            10,
+        ),
+        strategy(
+            "AppConfig.Linear20PercentEvery6Minutes",
+            "AWS Recommended",
+            GrowthType::Linear,
+            20.0,
+            30,
+            30,
+        ),
     ]
 }
 
@@ -56,7 +77,11 @@ fn is_predefined(id: &str) -> bool {
 }
 
 impl AppConfig {
-    pub async fn create_deployment_strategy(&self, scope: &Scope, new: NewDeploymentStrategy) -> Result<DeploymentStrategy> {
+    pub async fn create_deployment_strategy(
+        &self,
+        scope: &Scope,
+        new: NewDeploymentStrategy,
+    ) -> Result<DeploymentStrategy> {
         let strategy = DeploymentStrategy {
             id: ids::new_id(),
             region: scope.region.clone(),
@@ -69,9 +94,15 @@ impl AppConfig {
             replicate_to: new.replicate_to.unwrap_or_else(|| "NONE".to_owned()),
             created_at: self.now(),
         };
-        let arn = scope.resource_arn(&Resource::DeploymentStrategy { strategy_id: strategy.id.clone() });
+        let arn = scope.resource_arn(&Resource::DeploymentStrategy {
+            strategy_id: strategy.id.clone(),
+        });
         let max = self.quotas.deployment_strategies;
-        match self.store.create_deployment_strategy(&strategy, &arn, &new.tags, max).await {
+        match self
+            .store
+            .create_deployment_strategy(&strategy, &arn, &new.tags, max)
+            .await
+        {
             Ok(()) => Ok(strategy),
             Err(store::Error::QuotaExceeded) => Err(Error::QuotaExceeded(format!(
                 "You have reached the maximum number of deployment strategies ({max}) for this account and region."
@@ -108,7 +139,10 @@ impl AppConfig {
         let predefined_from = match slice.after {
             Some(cursor) if cursor < 0 => usize::try_from(-cursor).unwrap_or(0),
             _ => {
-                let custom = store::Slice { after: slice.after, limit: slice.limit + 1 };
+                let custom = store::Slice {
+                    after: slice.after,
+                    limit: slice.limit + 1,
+                };
                 listed = self.store.deployment_strategies(&scope.region, custom).await?;
                 0
             }
@@ -119,16 +153,26 @@ impl AppConfig {
                     .into_iter()
                     .enumerate()
                     .skip(predefined_from)
-                    .map(|(i, item)| store::Listed { cursor: -(i as i64 + 1), item }),
+                    .map(|(i, item)| store::Listed {
+                        cursor: -(i as i64 + 1),
+                        item,
+                    }),
             );
         }
         Ok(self.pages.page(&list, listed, slice.limit))
     }
 
-    pub async fn update_deployment_strategy(&self, scope: &Scope, id: &str, update: StrategyUpdate) -> Result<DeploymentStrategy> {
+    pub async fn update_deployment_strategy(
+        &self,
+        scope: &Scope,
+        id: &str,
+        update: StrategyUpdate,
+    ) -> Result<DeploymentStrategy> {
         if is_predefined(id) {
             self.deployment_strategy(scope, id).await?;
-            return Err(Error::BadRequest(format!("Cannot update predefined Deployment Strategy {id}")));
+            return Err(Error::BadRequest(format!(
+                "Cannot update predefined Deployment Strategy {id}"
+            )));
         }
         let mut strategy = self.deployment_strategy(scope, id).await?;
         if update.description.is_some() {
@@ -146,16 +190,26 @@ impl AppConfig {
         if let Some(growth_type) = update.growth_type {
             strategy.growth_type = growth_type;
         }
-        self.store.update_deployment_strategy(&strategy).await.map_err(|e| not_found_as(e, id))?;
+        self.store
+            .update_deployment_strategy(&strategy)
+            .await
+            .map_err(|e| not_found_as(e, id))?;
         Ok(strategy)
     }
 
     pub async fn delete_deployment_strategy(&self, scope: &Scope, id: &str) -> Result<()> {
         if is_predefined(id) {
             self.deployment_strategy(scope, id).await?;
-            return Err(Error::BadRequest(format!("Cannot delete predefined Deployment Strategy {id}.")));
+            return Err(Error::BadRequest(format!(
+                "Cannot delete predefined Deployment Strategy {id}."
+            )));
         }
-        let arn = scope.resource_arn(&Resource::DeploymentStrategy { strategy_id: id.to_owned() });
-        self.store.delete_deployment_strategy(&scope.region, id, &arn).await.map_err(|e| not_found_as(e, id))
+        let arn = scope.resource_arn(&Resource::DeploymentStrategy {
+            strategy_id: id.to_owned(),
+        });
+        self.store
+            .delete_deployment_strategy(&scope.region, id, &arn)
+            .await
+            .map_err(|e| not_found_as(e, id))
     }
 }

@@ -53,7 +53,12 @@ pub(super) fn env_error(e: store::Error, app_id: &str, env_id: &str) -> Error {
 }
 
 impl AppConfig {
-    pub async fn create_environment(&self, scope: &Scope, application_id: &str, new: NewEnvironment) -> Result<Environment> {
+    pub async fn create_environment(
+        &self,
+        scope: &Scope,
+        application_id: &str,
+        new: NewEnvironment,
+    ) -> Result<Environment> {
         check_monitors(&new.monitors)?;
         self.application(scope, application_id).await?;
         let env = Environment {
@@ -95,7 +100,16 @@ impl AppConfig {
         self.application(scope, application_id).await?;
         let list = format!("ListEnvironments/{application_id}");
         let slice = self.pages.slice(&list, max_results, next_token)?;
-        let listed = self.store.environments(application_id, store::Slice { limit: slice.limit + 1, ..slice }).await?;
+        let listed = self
+            .store
+            .environments(
+                application_id,
+                store::Slice {
+                    limit: slice.limit + 1,
+                    ..slice
+                },
+            )
+            .await?;
         Ok(self.pages.page(&list, listed, slice.limit))
     }
 
@@ -119,7 +133,10 @@ impl AppConfig {
         if let Some(monitors) = update.monitors {
             env.monitors = monitors;
         }
-        self.store.update_environment(&env).await.map_err(|e| env_error(e, application_id, id))?;
+        self.store
+            .update_environment(&env)
+            .await
+            .map_err(|e| env_error(e, application_id, id))?;
         Ok(env)
     }
 
@@ -134,7 +151,10 @@ impl AppConfig {
         self.check_deletion_protection(scope, check, "environment", id, env.created_at, env.last_accessed_at)
             .await?;
         let arn = environment_arn(scope, application_id, id);
-        self.store.delete_environment(application_id, id, &arn).await.map_err(|e| env_error(e, application_id, id))
+        self.store
+            .delete_environment(application_id, id, &arn)
+            .await
+            .map_err(|e| env_error(e, application_id, id))
     }
 }
 

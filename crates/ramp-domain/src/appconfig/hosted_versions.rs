@@ -27,7 +27,10 @@ impl AppConfig {
         // 1. The size limit comes first, before any parsing of what may be a huge body.
         let size = request.content.len() as u64;
         if size > self.quotas.hosted_configuration_bytes {
-            return Err(Error::PayloadTooLarge { limit: self.quotas.hosted_configuration_bytes, size });
+            return Err(Error::PayloadTooLarge {
+                limit: self.quotas.hosted_configuration_bytes,
+                size,
+            });
         }
         // 2. The profile must exist and live in the hosted store.
         let profile = self.configuration_profile(scope, application_id, profile_id).await?;
@@ -40,7 +43,8 @@ impl AppConfig {
         // 3. Feature flags are validated and stamped with AppConfig's metadata (spec §12).
         let now = self.now();
         let content = if profile.is_feature_flags() {
-            self.prepare_feature_flags(application_id, profile_id, &request.content, now).await?
+            self.prepare_feature_flags(application_id, profile_id, &request.content, now)
+                .await?
         } else {
             request.content
         };
@@ -56,7 +60,12 @@ impl AppConfig {
         };
         let stored = self
             .store
-            .create_hosted_version(&scope.region, &new, request.latest_version_number, self.quotas.hosted_storage_bytes)
+            .create_hosted_version(
+                &scope.region,
+                &new,
+                request.latest_version_number,
+                self.quotas.hosted_storage_bytes,
+            )
             .await;
         let info = match stored {
             Ok(info) => info,
@@ -68,7 +77,10 @@ impl AppConfig {
             }
             Err(e) => return Err(env_error(e, application_id, profile_id)),
         };
-        Ok(HostedVersion { info: self.with_kms_arn(scope, &profile, info), content })
+        Ok(HostedVersion {
+            info: self.with_kms_arn(scope, &profile, info),
+            content,
+        })
     }
 
     async fn prepare_feature_flags(
@@ -83,8 +95,7 @@ impl AppConfig {
         ramp_feature_flags::prepare_for_storage(content, previous, &now.to_iso8601())
             .map(Bytes::from)
             .map_err(|violations| Error::InvalidConfiguration {
-                message: "The feature flag configuration does not conform to the AWS.AppConfig.FeatureFlags schema."
-                    .to_owned(),
+                message: ramp_feature_flags::error_message(&violations).to_owned(),
                 details: violations
                     .into_iter()
                     .map(|v| InvalidConfigurationDetail {
@@ -98,14 +109,28 @@ impl AppConfig {
             })
     }
 
-    fn with_kms_arn(&self, scope: &Scope, profile: &ConfigurationProfile, mut info: HostedVersionInfo) -> HostedVersionInfo {
+    fn with_kms_arn(
+        &self,
+        scope: &Scope,
+        profile: &ConfigurationProfile,
+        mut info: HostedVersionInfo,
+    ) -> HostedVersionInfo {
         if info.kms_key_arn.is_none() {
-            info.kms_key_arn = profile.kms_key_identifier.as_deref().map(|k| self.kms_key_arn(scope, k));
+            info.kms_key_arn = profile
+                .kms_key_identifier
+                .as_deref()
+                .map(|k| self.kms_key_arn(scope, k));
         }
         info
     }
 
-    pub async fn hosted_version(&self, scope: &Scope, application_id: &str, profile_id: &str, number: i64) -> Result<HostedVersion> {
+    pub async fn hosted_version(
+        &self,
+        scope: &Scope,
+        application_id: &str,
+        profile_id: &str,
+        number: i64,
+    ) -> Result<HostedVersion> {
         let profile = self.configuration_profile(scope, application_id, profile_id).await?;
         let mut version = self
             .store
@@ -131,17 +156,42 @@ impl AppConfig {
             Some(prefix) => LabelFilter::Prefix(prefix.to_owned()),
             None => LabelFilter::Exact(label.to_owned()),
         });
-        let list = format!("ListHostedConfigurationVersions/{application_id}/{profile_id}/{}", version_label.unwrap_or(""));
+        let list = format!(
+            "ListHostedConfigurationVersions/{application_id}/{profile_id}/{}",
+            version_label.unwrap_or("")
+        );
         let slice = self.pages.slice(&list, max_results, next_token)?;
-        let more = store::Slice { limit: slice.limit + 1, ..slice };
-        let listed = self.store.hosted_versions(application_id, profile_id, filter.as_ref(), more).await?;
+        let more = store::Slice {
+            limit: slice.limit + 1,
+            ..slice
+        };
+        let listed = self
+            .store
+            .hosted_versions(application_id, profile_id, filter.as_ref(), more)
+            .await?;
         let (items, token) = self.pages.page(&list, listed, slice.limit);
-        Ok((items.into_iter().map(|i| self.with_kms_arn(scope, &profile, i)).collect(), token))
+        Ok((
+            items
+                .into_iter()
+                .map(|i| self.with_kms_arn(scope, &profile, i))
+                .collect(),
+            token,
+        ))
     }
 
-    pub async fn delete_hosted_version(&self, scope: &Scope, application_id: &str, profile_id: &str, number: i64) -> Result<()> {
+    pub async fn delete_hosted_version(
+        &self,
+        scope: &Scope,
+        application_id: &str,
+        profile_id: &str,
+        number: i64,
+    ) -> Result<()> {
         self.configuration_profile(scope, application_id, profile_id).await?;
-        match self.store.delete_hosted_version(application_id, profile_id, number).await {
+        match self
+            .store
+            .delete_hosted_version(application_id, profile_id, number)
+            .await
+        {
             Err(store::Error::NotFound(ResourceKind::HostedConfigurationVersion)) => {
                 Err(Error::not_found(ResourceKind::HostedConfigurationVersion, number))
             }
@@ -151,16 +201,31 @@ impl AppConfig {
 
     /// A hosted version named by number or by VersionLabel (labels always contain a non-digit,
     /// spec/appconfig.md §2.3, so the two can't be confused).
-    pub async fn resolve_hosted_version(&self, application_id: &str, profile_id: &str, version: &str) -> Result<HostedVersion> {
+    pub async fn resolve_hosted_version(
+        &self,
+        application_id: &str,
+        profile_id: &str,
+        version: &str,
+    ) -> Result<HostedVersion> {
         let found = match version.parse::<i64>() {
             Ok(number) => self.store.hosted_version(application_id, profile_id, number).await?,
-            Err(_) => self.store.hosted_version_by_label(application_id, profile_id, version).await?,
+            Err(_) => {
+                self.store
+                    .hosted_version_by_label(application_id, profile_id, version)
+                    .await?
+            }
         };
         found.ok_or_else(|| Error::not_found(ResourceKind::HostedConfigurationVersion, version))
     }
 
     /// ValidateConfiguration: runs the profile's validators over a stored version.
-    pub async fn validate_configuration(&self, scope: &Scope, application_id: &str, profile_id: &str, version: &str) -> Result<()> {
+    pub async fn validate_configuration(
+        &self,
+        scope: &Scope,
+        application_id: &str,
+        profile_id: &str,
+        version: &str,
+    ) -> Result<()> {
         let profile = self.configuration_profile(scope, application_id, profile_id).await?;
         if !profile.is_hosted() {
             return Err(Error::BadRequest(format!(

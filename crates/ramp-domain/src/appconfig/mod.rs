@@ -68,7 +68,12 @@ impl AppConfig {
     /// and every node of a cluster accepts the others' tokens.
     pub async fn new(store: Arc<dyn Store>, clock: SharedClock, quotas: Quotas) -> Result<Self> {
         let key = store.secret("page-token-key", &ids::new_secret()).await?;
-        Ok(Self { store, clock, quotas, pages: PageTokens::new(key) })
+        Ok(Self {
+            store,
+            clock,
+            quotas,
+            pages: PageTokens::new(key),
+        })
     }
 
     fn now(&self) -> Timestamp {

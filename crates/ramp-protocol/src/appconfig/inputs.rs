@@ -97,7 +97,10 @@ impl PageRequest {
         }
         let next_token = req.query("next_token").map(str::to_owned);
         v::opt_length("NextToken", next_token.as_deref(), 1, 2048)?;
-        Ok(Self { max_results, next_token })
+        Ok(Self {
+            max_results,
+            next_token,
+        })
     }
 }
 
@@ -128,7 +131,9 @@ pub struct ApplicationRef {
 
 impl Input for ApplicationRef {
     fn parse(_: &AwsRequest, labels: &Labels) -> Result<Self, AwsError> {
-        Ok(Self { application_id: id_label(labels, "ApplicationId")? })
+        Ok(Self {
+            application_id: id_label(labels, "ApplicationId")?,
+        })
     }
 }
 
@@ -139,7 +144,9 @@ pub struct ListApplications {
 
 impl Input for ListApplications {
     fn parse(req: &AwsRequest, _: &Labels) -> Result<Self, AwsError> {
-        Ok(Self { page: PageRequest::parse(req)? })
+        Ok(Self {
+            page: PageRequest::parse(req)?,
+        })
     }
 }
 
@@ -163,7 +170,11 @@ impl Input for UpdateApplication {
         let body: UpdateApplicationBody = req.json_body()?;
         v::opt_length("Name", body.name.as_deref(), 1, 64)?;
         description(body.description.as_deref())?;
-        Ok(Self { application_id, name: body.name, description: body.description })
+        Ok(Self {
+            application_id,
+            name: body.name,
+            description: body.description,
+        })
     }
 }
 
@@ -196,7 +207,13 @@ impl Input for CreateEnvironment {
         let monitor_list = body.monitors.unwrap_or_default();
         monitors(&monitor_list)?;
         tags(&body.tags)?;
-        Ok(Self { application_id, name: body.name, description: body.description, monitors: monitor_list, tags: body.tags })
+        Ok(Self {
+            application_id,
+            name: body.name,
+            description: body.description,
+            monitors: monitor_list,
+            tags: body.tags,
+        })
     }
 }
 
@@ -208,7 +225,10 @@ pub struct EnvironmentRef {
 
 impl Input for EnvironmentRef {
     fn parse(_: &AwsRequest, labels: &Labels) -> Result<Self, AwsError> {
-        Ok(Self { application_id: id_label(labels, "ApplicationId")?, environment_id: id_label(labels, "EnvironmentId")? })
+        Ok(Self {
+            application_id: id_label(labels, "ApplicationId")?,
+            environment_id: id_label(labels, "EnvironmentId")?,
+        })
     }
 }
 
@@ -220,7 +240,10 @@ pub struct ListEnvironments {
 
 impl Input for ListEnvironments {
     fn parse(req: &AwsRequest, labels: &Labels) -> Result<Self, AwsError> {
-        Ok(Self { application_id: id_label(labels, "ApplicationId")?, page: PageRequest::parse(req)? })
+        Ok(Self {
+            application_id: id_label(labels, "ApplicationId")?,
+            page: PageRequest::parse(req)?,
+        })
     }
 }
 
@@ -364,7 +387,11 @@ impl Input for ListConfigurationProfiles {
         if let Some(t) = &r#type {
             v::CONFIGURATION_PROFILE_TYPE.check("Type", t)?;
         }
-        Ok(Self { application_id: id_label(labels, "ApplicationId")?, page: PageRequest::parse(req)?, r#type })
+        Ok(Self {
+            application_id: id_label(labels, "ApplicationId")?,
+            page: PageRequest::parse(req)?,
+            r#type,
+        })
     }
 }
 
@@ -442,7 +469,9 @@ pub struct ValidateConfiguration {
 impl Input for ValidateConfiguration {
     fn parse(req: &AwsRequest, labels: &Labels) -> Result<Self, AwsError> {
         let target = ConfigurationProfileRef::parse(req, labels)?;
-        let version = req.query("configuration_version").ok_or_else(|| missing("ConfigurationVersion"))?;
+        let version = req
+            .query("configuration_version")
+            .ok_or_else(|| missing("ConfigurationVersion"))?;
         v::length("ConfigurationVersion", version, 1, 1024)?;
         Ok(Self {
             application_id: target.application_id,
@@ -470,7 +499,9 @@ impl Input for CreateHostedConfigurationVersion {
         let target = ConfigurationProfileRef::parse(req, labels)?;
         let description_header = req.header("description", "Description")?.map(str::to_owned);
         description(description_header.as_deref())?;
-        let content_type = req.header("content-type", "ContentType")?.ok_or_else(|| missing("ContentType"))?;
+        let content_type = req
+            .header("content-type", "ContentType")?
+            .ok_or_else(|| missing("ContentType"))?;
         v::length("ContentType", content_type, 1, 255)?;
         let version_label = req.header("versionlabel", "VersionLabel")?.map(str::to_owned);
         if let Some(label) = &version_label {
@@ -550,7 +581,12 @@ impl Input for CreateDeploymentStrategy {
         let input: Self = req.json_body()?;
         name("Name", &input.name)?;
         description(input.description.as_deref())?;
-        v::range("DeploymentDurationInMinutes", input.deployment_duration_in_minutes, 0, 1440)?;
+        v::range(
+            "DeploymentDurationInMinutes",
+            input.deployment_duration_in_minutes,
+            0,
+            1440,
+        )?;
         if let Some(bake) = input.final_bake_time_in_minutes {
             v::range("FinalBakeTimeInMinutes", bake, 0, 1440)?;
         }
@@ -575,7 +611,9 @@ impl Input for DeploymentStrategyRef {
     fn parse(_: &AwsRequest, labels: &Labels) -> Result<Self, AwsError> {
         let id = labels.get("DeploymentStrategyId");
         v::DEPLOYMENT_STRATEGY_ID.check("DeploymentStrategyId", id)?;
-        Ok(Self { deployment_strategy_id: id.to_owned() })
+        Ok(Self {
+            deployment_strategy_id: id.to_owned(),
+        })
     }
 }
 
@@ -586,7 +624,9 @@ pub struct ListDeploymentStrategies {
 
 impl Input for ListDeploymentStrategies {
     fn parse(req: &AwsRequest, _: &Labels) -> Result<Self, AwsError> {
-        Ok(Self { page: PageRequest::parse(req)? })
+        Ok(Self {
+            page: PageRequest::parse(req)?,
+        })
     }
 }
 
@@ -650,7 +690,9 @@ impl Input for ResourceRef {
         let arn = labels.get("ResourceArn");
         v::length("ResourceArn", arn, 20, 2048)?;
         v::ARN.check("ResourceArn", arn)?;
-        Ok(Self { resource_arn: arn.to_owned() })
+        Ok(Self {
+            resource_arn: arn.to_owned(),
+        })
     }
 }
 
@@ -671,7 +713,10 @@ impl Input for TagResource {
         let target = ResourceRef::parse(req, labels)?;
         let body: TagResourceBody = req.json_body()?;
         v::tags("Tags", &body.tags)?;
-        Ok(Self { resource_arn: target.resource_arn, tags: body.tags })
+        Ok(Self {
+            resource_arn: target.resource_arn,
+            tags: body.tags,
+        })
     }
 }
 
@@ -690,7 +735,10 @@ impl Input for UntagResource {
         for key in &tag_keys {
             v::length("TagKeys", key, 1, 128)?;
         }
-        Ok(Self { resource_arn: target.resource_arn, tag_keys })
+        Ok(Self {
+            resource_arn: target.resource_arn,
+            tag_keys,
+        })
     }
 }
 
@@ -714,7 +762,11 @@ pub struct UpdateAccountSettings {
 impl Input for UpdateAccountSettings {
     fn parse(req: &AwsRequest, _: &Labels) -> Result<Self, AwsError> {
         let input: Self = req.json_body()?;
-        if let Some(period) = input.deletion_protection.as_ref().and_then(|d| d.protection_period_in_minutes) {
+        if let Some(period) = input
+            .deletion_protection
+            .as_ref()
+            .and_then(|d| d.protection_period_in_minutes)
+        {
             v::range("DeletionProtection.ProtectionPeriodInMinutes", period, 15, 1440)?;
         }
         Ok(input)

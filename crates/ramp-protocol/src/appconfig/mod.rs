@@ -35,49 +35,145 @@ macro_rules! operations {
 
 operations![
     (POST, "/applications", CreateApplication),
-    (POST, "/applications/{ApplicationId}/configurationprofiles", CreateConfigurationProfile),
+    (
+        POST,
+        "/applications/{ApplicationId}/configurationprofiles",
+        CreateConfigurationProfile
+    ),
     (POST, "/deploymentstrategies", CreateDeploymentStrategy),
     (POST, "/applications/{ApplicationId}/environments", CreateEnvironment),
     (POST, "/extensions", CreateExtension),
     (POST, "/extensionassociations", CreateExtensionAssociation),
-    (POST, "/applications/{ApplicationId}/configurationprofiles/{ConfigurationProfileId}/hostedconfigurationversions", CreateHostedConfigurationVersion),
+    (
+        POST,
+        "/applications/{ApplicationId}/configurationprofiles/{ConfigurationProfileId}/hostedconfigurationversions",
+        CreateHostedConfigurationVersion
+    ),
     (DELETE, "/applications/{ApplicationId}", DeleteApplication),
-    (DELETE, "/applications/{ApplicationId}/configurationprofiles/{ConfigurationProfileId}", DeleteConfigurationProfile),
+    (
+        DELETE,
+        "/applications/{ApplicationId}/configurationprofiles/{ConfigurationProfileId}",
+        DeleteConfigurationProfile
+    ),
     // The model really spells it "deployement" (spec/appconfig.md §1 "Path typo that must be honoured").
-    (DELETE, "/deployementstrategies/{DeploymentStrategyId}", DeleteDeploymentStrategy),
-    (DELETE, "/applications/{ApplicationId}/environments/{EnvironmentId}", DeleteEnvironment),
+    (
+        DELETE,
+        "/deployementstrategies/{DeploymentStrategyId}",
+        DeleteDeploymentStrategy
+    ),
+    (
+        DELETE,
+        "/applications/{ApplicationId}/environments/{EnvironmentId}",
+        DeleteEnvironment
+    ),
     (DELETE, "/extensions/{ExtensionIdentifier}", DeleteExtension),
-    (DELETE, "/extensionassociations/{ExtensionAssociationId}", DeleteExtensionAssociation),
-    (DELETE, "/applications/{ApplicationId}/configurationprofiles/{ConfigurationProfileId}/hostedconfigurationversions/{VersionNumber}", DeleteHostedConfigurationVersion),
+    (
+        DELETE,
+        "/extensionassociations/{ExtensionAssociationId}",
+        DeleteExtensionAssociation
+    ),
+    (
+        DELETE,
+        "/applications/{ApplicationId}/configurationprofiles/{ConfigurationProfileId}/hostedconfigurationversions/{VersionNumber}",
+        DeleteHostedConfigurationVersion
+    ),
     (GET, "/settings", GetAccountSettings),
     (GET, "/applications/{ApplicationId}", GetApplication),
-    (GET, "/applications/{Application}/environments/{Environment}/configurations/{Configuration}", GetConfiguration),
-    (GET, "/applications/{ApplicationId}/configurationprofiles/{ConfigurationProfileId}", GetConfigurationProfile),
-    (GET, "/applications/{ApplicationId}/environments/{EnvironmentId}/deployments/{DeploymentNumber}", GetDeployment),
-    (GET, "/deploymentstrategies/{DeploymentStrategyId}", GetDeploymentStrategy),
-    (GET, "/applications/{ApplicationId}/environments/{EnvironmentId}", GetEnvironment),
+    (
+        GET,
+        "/applications/{Application}/environments/{Environment}/configurations/{Configuration}",
+        GetConfiguration
+    ),
+    (
+        GET,
+        "/applications/{ApplicationId}/configurationprofiles/{ConfigurationProfileId}",
+        GetConfigurationProfile
+    ),
+    (
+        GET,
+        "/applications/{ApplicationId}/environments/{EnvironmentId}/deployments/{DeploymentNumber}",
+        GetDeployment
+    ),
+    (
+        GET,
+        "/deploymentstrategies/{DeploymentStrategyId}",
+        GetDeploymentStrategy
+    ),
+    (
+        GET,
+        "/applications/{ApplicationId}/environments/{EnvironmentId}",
+        GetEnvironment
+    ),
     (GET, "/extensions/{ExtensionIdentifier}", GetExtension),
-    (GET, "/extensionassociations/{ExtensionAssociationId}", GetExtensionAssociation),
-    (GET, "/applications/{ApplicationId}/configurationprofiles/{ConfigurationProfileId}/hostedconfigurationversions/{VersionNumber}", GetHostedConfigurationVersion),
+    (
+        GET,
+        "/extensionassociations/{ExtensionAssociationId}",
+        GetExtensionAssociation
+    ),
+    (
+        GET,
+        "/applications/{ApplicationId}/configurationprofiles/{ConfigurationProfileId}/hostedconfigurationversions/{VersionNumber}",
+        GetHostedConfigurationVersion
+    ),
     (GET, "/applications", ListApplications),
-    (GET, "/applications/{ApplicationId}/configurationprofiles", ListConfigurationProfiles),
+    (
+        GET,
+        "/applications/{ApplicationId}/configurationprofiles",
+        ListConfigurationProfiles
+    ),
     (GET, "/deploymentstrategies", ListDeploymentStrategies),
-    (GET, "/applications/{ApplicationId}/environments/{EnvironmentId}/deployments", ListDeployments),
+    (
+        GET,
+        "/applications/{ApplicationId}/environments/{EnvironmentId}/deployments",
+        ListDeployments
+    ),
     (GET, "/applications/{ApplicationId}/environments", ListEnvironments),
     (GET, "/extensionassociations", ListExtensionAssociations),
     (GET, "/extensions", ListExtensions),
-    (GET, "/applications/{ApplicationId}/configurationprofiles/{ConfigurationProfileId}/hostedconfigurationversions", ListHostedConfigurationVersions),
+    (
+        GET,
+        "/applications/{ApplicationId}/configurationprofiles/{ConfigurationProfileId}/hostedconfigurationversions",
+        ListHostedConfigurationVersions
+    ),
     (GET, "/tags/{ResourceArn}", ListTagsForResource),
-    (POST, "/applications/{ApplicationId}/environments/{EnvironmentId}/deployments", StartDeployment),
-    (DELETE, "/applications/{ApplicationId}/environments/{EnvironmentId}/deployments/{DeploymentNumber}", StopDeployment),
+    (
+        POST,
+        "/applications/{ApplicationId}/environments/{EnvironmentId}/deployments",
+        StartDeployment
+    ),
+    (
+        DELETE,
+        "/applications/{ApplicationId}/environments/{EnvironmentId}/deployments/{DeploymentNumber}",
+        StopDeployment
+    ),
     (POST, "/tags/{ResourceArn}", TagResource),
     (DELETE, "/tags/{ResourceArn}", UntagResource),
     (PATCH, "/settings", UpdateAccountSettings),
     (PATCH, "/applications/{ApplicationId}", UpdateApplication),
-    (PATCH, "/applications/{ApplicationId}/configurationprofiles/{ConfigurationProfileId}", UpdateConfigurationProfile),
-    (PATCH, "/deploymentstrategies/{DeploymentStrategyId}", UpdateDeploymentStrategy),
-    (PATCH, "/applications/{ApplicationId}/environments/{EnvironmentId}", UpdateEnvironment),
+    (
+        PATCH,
+        "/applications/{ApplicationId}/configurationprofiles/{ConfigurationProfileId}",
+        UpdateConfigurationProfile
+    ),
+    (
+        PATCH,
+        "/deploymentstrategies/{DeploymentStrategyId}",
+        UpdateDeploymentStrategy
+    ),
+    (
+        PATCH,
+        "/applications/{ApplicationId}/environments/{EnvironmentId}",
+        UpdateEnvironment
+    ),
     (PATCH, "/extensions/{ExtensionIdentifier}", UpdateExtension),
-    (PATCH, "/extensionassociations/{ExtensionAssociationId}", UpdateExtensionAssociation),
-    (POST, "/applications/{ApplicationId}/configurationprofiles/{ConfigurationProfileId}/validators", ValidateConfiguration),
+    (
+        PATCH,
+        "/extensionassociations/{ExtensionAssociationId}",
+        UpdateExtensionAssociation
+    ),
+    (
+        POST,
+        "/applications/{ApplicationId}/configurationprofiles/{ConfigurationProfileId}/validators",
+        ValidateConfiguration
+    ),
 ];

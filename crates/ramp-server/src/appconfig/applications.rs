@@ -8,10 +8,18 @@ use crate::AppState;
 use crate::errors::to_aws;
 
 fn shape(app: Application) -> shapes::Application {
-    shapes::Application { id: app.id, name: app.name, description: app.description }
+    shapes::Application {
+        id: app.id,
+        name: app.name,
+        description: app.description,
+    }
 }
 
-pub async fn create(state: &AppState, scope: &Scope, input: inputs::CreateApplication) -> Result<AwsResponse, AwsError> {
+pub async fn create(
+    state: &AppState,
+    scope: &Scope,
+    input: inputs::CreateApplication,
+) -> Result<AwsResponse, AwsError> {
     let app = state
         .appconfig
         .create_application(scope, input.name, input.description, super::tags(input.tags))
@@ -21,7 +29,11 @@ pub async fn create(state: &AppState, scope: &Scope, input: inputs::CreateApplic
 }
 
 pub async fn get(state: &AppState, scope: &Scope, input: inputs::ApplicationRef) -> Result<AwsResponse, AwsError> {
-    let app = state.appconfig.application(scope, &input.application_id).await.map_err(to_aws)?;
+    let app = state
+        .appconfig
+        .application(scope, &input.application_id)
+        .await
+        .map_err(to_aws)?;
     AwsResponse::json(StatusCode::OK, &shape(app))
 }
 
@@ -31,11 +43,18 @@ pub async fn list(state: &AppState, scope: &Scope, input: inputs::ListApplicatio
         .list_applications(scope, input.page.max_results, input.page.next_token.as_deref())
         .await
         .map_err(to_aws)?;
-    let page = shapes::Page { items: items.into_iter().map(shape).collect(), next_token };
+    let page = shapes::Page {
+        items: items.into_iter().map(shape).collect(),
+        next_token,
+    };
     AwsResponse::json(StatusCode::OK, &page)
 }
 
-pub async fn update(state: &AppState, scope: &Scope, input: inputs::UpdateApplication) -> Result<AwsResponse, AwsError> {
+pub async fn update(
+    state: &AppState,
+    scope: &Scope,
+    input: inputs::UpdateApplication,
+) -> Result<AwsResponse, AwsError> {
     let app = state
         .appconfig
         .update_application(scope, &input.application_id, input.name, input.description)
@@ -45,6 +64,10 @@ pub async fn update(state: &AppState, scope: &Scope, input: inputs::UpdateApplic
 }
 
 pub async fn delete(state: &AppState, scope: &Scope, input: inputs::ApplicationRef) -> Result<AwsResponse, AwsError> {
-    state.appconfig.delete_application(scope, &input.application_id).await.map_err(to_aws)?;
+    state
+        .appconfig
+        .delete_application(scope, &input.application_id)
+        .await
+        .map_err(to_aws)?;
     Ok(AwsResponse::no_content())
 }

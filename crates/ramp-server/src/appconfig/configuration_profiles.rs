@@ -10,7 +10,10 @@ use crate::errors::to_aws;
 
 fn shape(state: &AppState, scope: &Scope, profile: ConfigurationProfile) -> shapes::ConfigurationProfile {
     shapes::ConfigurationProfile {
-        kms_key_arn: profile.kms_key_identifier.as_deref().map(|k| state.appconfig.kms_key_arn(scope, k)),
+        kms_key_arn: profile
+            .kms_key_identifier
+            .as_deref()
+            .map(|k| state.appconfig.kms_key_arn(scope, k)),
         application_id: profile.application_id,
         id: profile.id,
         name: profile.name,
@@ -20,7 +23,10 @@ fn shape(state: &AppState, scope: &Scope, profile: ConfigurationProfile) -> shap
         validators: profile
             .validators
             .into_iter()
-            .map(|v| shapes::Validator { r#type: v.validator_type.as_str().to_owned(), content: v.content })
+            .map(|v| shapes::Validator {
+                r#type: v.validator_type.as_str().to_owned(),
+                content: v.content,
+            })
             .collect(),
         r#type: profile.profile_type,
         kms_key_identifier: profile.kms_key_identifier,
@@ -33,7 +39,11 @@ fn summary(profile: ConfigurationProfile) -> shapes::ConfigurationProfileSummary
         id: profile.id,
         name: profile.name,
         location_uri: profile.location_uri,
-        validator_types: profile.validators.iter().map(|v| v.validator_type.as_str().to_owned()).collect(),
+        validator_types: profile
+            .validators
+            .iter()
+            .map(|v| v.validator_type.as_str().to_owned())
+            .collect(),
         r#type: profile.profile_type,
     }
 }
@@ -42,7 +52,10 @@ fn summary(profile: ConfigurationProfile) -> shapes::ConfigurationProfileSummary
 fn validators(list: Vec<shapes::Validator>) -> Vec<Validator> {
     list.into_iter()
         .filter_map(|v| {
-            Some(Validator { validator_type: ValidatorType::parse(&v.r#type)?, content: v.content })
+            Some(Validator {
+                validator_type: ValidatorType::parse(&v.r#type)?,
+                content: v.content,
+            })
         })
         .collect()
 }
@@ -62,12 +75,19 @@ pub async fn create(
         kms_key_identifier: input.kms_key_identifier,
         tags: super::tags(input.tags),
     };
-    let profile =
-        state.appconfig.create_configuration_profile(scope, &input.application_id, new).await.map_err(to_aws)?;
+    let profile = state
+        .appconfig
+        .create_configuration_profile(scope, &input.application_id, new)
+        .await
+        .map_err(to_aws)?;
     AwsResponse::json(StatusCode::CREATED, &shape(state, scope, profile))
 }
 
-pub async fn get(state: &AppState, scope: &Scope, input: inputs::ConfigurationProfileRef) -> Result<AwsResponse, AwsError> {
+pub async fn get(
+    state: &AppState,
+    scope: &Scope,
+    input: inputs::ConfigurationProfileRef,
+) -> Result<AwsResponse, AwsError> {
     let profile = state
         .appconfig
         .configuration_profile(scope, &input.application_id, &input.configuration_profile_id)
@@ -92,7 +112,13 @@ pub async fn list(
         )
         .await
         .map_err(to_aws)?;
-    AwsResponse::json(StatusCode::OK, &shapes::Page { items: items.into_iter().map(summary).collect(), next_token })
+    AwsResponse::json(
+        StatusCode::OK,
+        &shapes::Page {
+            items: items.into_iter().map(summary).collect(),
+            next_token,
+        },
+    )
 }
 
 pub async fn update(
@@ -129,10 +155,19 @@ pub async fn delete(
     Ok(AwsResponse::no_content())
 }
 
-pub async fn validate(state: &AppState, scope: &Scope, input: inputs::ValidateConfiguration) -> Result<AwsResponse, AwsError> {
+pub async fn validate(
+    state: &AppState,
+    scope: &Scope,
+    input: inputs::ValidateConfiguration,
+) -> Result<AwsResponse, AwsError> {
     state
         .appconfig
-        .validate_configuration(scope, &input.application_id, &input.configuration_profile_id, &input.configuration_version)
+        .validate_configuration(
+            scope,
+            &input.application_id,
+            &input.configuration_profile_id,
+            &input.configuration_version,
+        )
         .await
         .map_err(to_aws)?;
     Ok(AwsResponse::no_content())

@@ -41,12 +41,24 @@ pub async fn create(
         replicate_to: input.replicate_to,
         tags: super::tags(input.tags),
     };
-    let strategy = state.appconfig.create_deployment_strategy(scope, new).await.map_err(to_aws)?;
+    let strategy = state
+        .appconfig
+        .create_deployment_strategy(scope, new)
+        .await
+        .map_err(to_aws)?;
     AwsResponse::json(StatusCode::CREATED, &shape(strategy))
 }
 
-pub async fn get(state: &AppState, scope: &Scope, input: inputs::DeploymentStrategyRef) -> Result<AwsResponse, AwsError> {
-    let strategy = state.appconfig.deployment_strategy(scope, &input.deployment_strategy_id).await.map_err(to_aws)?;
+pub async fn get(
+    state: &AppState,
+    scope: &Scope,
+    input: inputs::DeploymentStrategyRef,
+) -> Result<AwsResponse, AwsError> {
+    let strategy = state
+        .appconfig
+        .deployment_strategy(scope, &input.deployment_strategy_id)
+        .await
+        .map_err(to_aws)?;
     AwsResponse::json(StatusCode::OK, &shape(strategy))
 }
 
@@ -60,7 +72,13 @@ pub async fn list(
         .list_deployment_strategies(scope, input.page.max_results, input.page.next_token.as_deref())
         .await
         .map_err(to_aws)?;
-    AwsResponse::json(StatusCode::OK, &shapes::Page { items: items.into_iter().map(shape).collect(), next_token })
+    AwsResponse::json(
+        StatusCode::OK,
+        &shapes::Page {
+            items: items.into_iter().map(shape).collect(),
+            next_token,
+        },
+    )
 }
 
 pub async fn update(
@@ -83,7 +101,15 @@ pub async fn update(
     AwsResponse::json(StatusCode::OK, &shape(strategy))
 }
 
-pub async fn delete(state: &AppState, scope: &Scope, input: inputs::DeploymentStrategyRef) -> Result<AwsResponse, AwsError> {
-    state.appconfig.delete_deployment_strategy(scope, &input.deployment_strategy_id).await.map_err(to_aws)?;
+pub async fn delete(
+    state: &AppState,
+    scope: &Scope,
+    input: inputs::DeploymentStrategyRef,
+) -> Result<AwsResponse, AwsError> {
+    state
+        .appconfig
+        .delete_deployment_strategy(scope, &input.deployment_strategy_id)
+        .await
+        .map_err(to_aws)?;
     Ok(AwsResponse::no_content())
 }

@@ -60,7 +60,12 @@ pub async fn get(
 ) -> Result<AwsResponse, AwsError> {
     let version = state
         .appconfig
-        .hosted_version(scope, &input.application_id, &input.configuration_profile_id, input.version_number)
+        .hosted_version(
+            scope,
+            &input.application_id,
+            &input.configuration_profile_id,
+            input.version_number,
+        )
         .await
         .map_err(to_aws)?;
     Ok(payload(StatusCode::OK, version))
@@ -83,7 +88,13 @@ pub async fn list(
         )
         .await
         .map_err(to_aws)?;
-    AwsResponse::json(StatusCode::OK, &shapes::Page { items: items.into_iter().map(summary).collect(), next_token })
+    AwsResponse::json(
+        StatusCode::OK,
+        &shapes::Page {
+            items: items.into_iter().map(summary).collect(),
+            next_token,
+        },
+    )
 }
 
 pub async fn delete(
@@ -93,7 +104,12 @@ pub async fn delete(
 ) -> Result<AwsResponse, AwsError> {
     state
         .appconfig
-        .delete_hosted_version(scope, &input.application_id, &input.configuration_profile_id, input.version_number)
+        .delete_hosted_version(
+            scope,
+            &input.application_id,
+            &input.configuration_profile_id,
+            input.version_number,
+        )
         .await
         .map_err(to_aws)?;
     Ok(AwsResponse::no_content())

@@ -22,7 +22,11 @@ pub async fn get(state: &AppState, scope: &Scope, _: inputs::GetAccountSettings)
     AwsResponse::json(StatusCode::OK, &shape(settings))
 }
 
-pub async fn update(state: &AppState, scope: &Scope, input: inputs::UpdateAccountSettings) -> Result<AwsResponse, AwsError> {
+pub async fn update(
+    state: &AppState,
+    scope: &Scope,
+    input: inputs::UpdateAccountSettings,
+) -> Result<AwsResponse, AwsError> {
     let protection = input.deletion_protection.unwrap_or(shapes::DeletionProtectionSettings {
         enabled: None,
         protection_period_in_minutes: None,
@@ -31,6 +35,10 @@ pub async fn update(state: &AppState, scope: &Scope, input: inputs::UpdateAccoun
         deletion_protection_enabled: protection.enabled,
         protection_period_in_minutes: protection.protection_period_in_minutes,
     };
-    let settings = state.appconfig.update_account_settings(scope, update).await.map_err(to_aws)?;
+    let settings = state
+        .appconfig
+        .update_account_settings(scope, update)
+        .await
+        .map_err(to_aws)?;
     AwsResponse::json(StatusCode::OK, &shape(settings))
 }

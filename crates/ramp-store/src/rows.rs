@@ -1,0 +1,185 @@
+//! Rows to domain entities. Each `*_columns!()` macro (a literal, so SQL is built at compile time) matches its mapper's column indexes.
+
+use bytes::Bytes;
+use ramp_clock::Timestamp;
+use ramp_domain::entities::{
+    Application, ConfigurationProfile, DeploymentStrategy, Environment, EnvironmentState, GrowthType, HostedVersion,
+    HostedVersionInfo, Monitor, Validator,
+};
+use ramp_domain::store::{Listed, Slice};
+use rusqlite::Row;
+use rusqlite::types::Type;
+
+macro_rules! application_columns {
+    () => {
+        "seq, id, region, name, description, created_at"
+    };
+}
+pub(crate) use application_columns;
+
+pub(crate) fn application(row: &Row<'_>) -> rusqlite::Result<Listed<Application>> {
+    Ok(Listed {
+        cursor: row.get(0)?,
+        item: Application {
+            id: row.get(1)?,
+            region: row.get(2)?,
+            name: row.get(3)?,
+            description: row.get(4)?,
+            created_at: timestamp(row, 5)?,
+        },
+    })
+}
+
+macro_rules! environment_columns {
+    () => {
+        "seq, application_id, id, name, description, state, monitors, created_at, last_accessed_at"
+    };
+}
+pub(crate) use environment_columns;
+
+pub(crate) fn environment(row: &Row<'_>) -> rusqlite::Result<Listed<Environment>> {
+    let state: String = row.get(5)?;
+    let state =
+        EnvironmentState::parse(&state).ok_or_else(|| bad(5, format!("unknown environment state {state:?}")))?;
+    Ok(Listed {
+        cursor: row.get(0)?,
+        item: Environment {
+            application_id: row.get(1)?,
+            id: row.get(2)?,
+            name: row.get(3)?,
+            description: row.get(4)?,
+            state,
+            monitors: json::<Vec<Monitor>>(row, 6)?,
+            created_at: timestamp(row, 7)?,
+            last_accessed_at: optional_timestamp(row, 8)?,
+        },
+    })
+}
+
+macro_rules! profile_columns {
+    () => {
+        "seq, application_id, id, name, description, location_uri, \
+     retrieval_role_arn, validators, profile_type, kms_key_identifier, created_at, last_accessed_at"
+    };
+}
+pub(crate) use profile_columns;
+
+pub(crate) fn profile(row: &Row<'_>) -> rusqlite::Result<Listed<ConfigurationProfile>> {
+    Ok(Listed {
+        cursor: row.get(0)?,
+        item: ConfigurationProfile {
+            application_id: row.get(1)?,
+            id: row.get(2)?,
+            name: row.get(3)?,
+            description: row.get(4)?,
+            location_uri: row.get(5)?,
+            retrieval_role_arn: row.get(6)?,
+            validators: json::<Vec<Validator>>(row, 7)?,
+            profile_type: row.get(8)?,
+            kms_key_identifier: row.get(9)?,
+            created_at: timestamp(row, 10)?,
+            last_accessed_at: optional_timestamp(row, 11)?,
+        },
+    })
+}
+
+macro_rules! hosted_info_columns {
+    () => {
+        "version_number, application_id, configuration_profile_id, \
+     description, content_type, version_label, kms_key_arn, created_at"
+    };
+}
+pub(crate) use hosted_info_columns;
+
+/// `hosted_info_columns!()` then `content`.
+macro_rules! hosted_columns {
+    () => {
+        "version_number, application_id, configuration_profile_id, \
+     description, content_type, version_label, kms_key_arn, created_at, content"
+    };
+}
+pub(crate) use hosted_columns;
+
+pub(crate) fn hosted_info(row: &Row<'_>) -> rusqlite::Result<Listed<HostedVersionInfo>> {
+    Ok(Listed {
+        cursor: row.get(0)?,
+        item: HostedVersionInfo {
+            version_number: row.get(0)?,
+            application_id: row.get(1)?,
+            configuration_profile_id: row.get(2)?,
+            description: row.get(3)?,
+            content_type: row.get(4)?,
+            version_label: row.get(5)?,
+            kms_key_arn: row.get(6)?,
+            created_at: timestamp(row, 7)?,
+        },
+    })
+}
+
+pub(crate) fn hosted(row: &Row<'_>) -> rusqlite::Result<HostedVersion> {
+    let info = hosted_info(row)?.item;
+    let content: Vec<u8> = row.get(8)?;
+    Ok(HostedVersion {
+        info,
+        content: Bytes::from(content),
+    })
+}
+
+macro_rules! strategy_columns {
+    () => {
+        "seq, id, region, name, description, deployment_duration_in_minutes, \
+     growth_type, growth_factor, final_bake_time_in_minutes, replicate_to, created_at"
+    };
+}
+pub(crate) use strategy_columns;
+
+pub(crate) fn strategy(row: &Row<'_>) -> rusqlite::Result<Listed<DeploymentStrategy>> {
+    let growth: String = row.get(6)?;
+    let growth_type = GrowthType::parse(&growth).ok_or_else(|| bad(6, format!("unknown growth type {growth:?}")))?;
+    Ok(Listed {
+        cursor: row.get(0)?,
+        item: DeploymentStrategy {
+            id: row.get(1)?,
+            region: row.get(2)?,
+            name: row.get(3)?,
+            description: row.get(4)?,
+            deployment_duration_in_minutes: row.get(5)?,
+            growth_type,
+            growth_factor: row.get(7)?,
+            final_bake_time_in_minutes: row.get(8)?,
+            replicate_to: row.get(9)?,
+            created_at: timestamp(row, 10)?,
+        },
+    })
+}
+
+/// The exclusive lower bound of an ascending (creation order) page.
+pub(crate) fn after_ascending(slice: Slice) -> i64 {
+    slice.after.unwrap_or(i64::MIN)
+}
+
+/// The exclusive upper bound of a descending (newest first) page.
+pub(crate) fn after_descending(slice: Slice) -> i64 {
+    slice.after.unwrap_or(i64::MAX)
+}
+
+pub(crate) fn limit(slice: Slice) -> i64 {
+    i64::try_from(slice.limit).unwrap_or(i64::MAX)
+}
+
+fn timestamp(row: &Row<'_>, idx: usize) -> rusqlite::Result<Timestamp> {
+    row.get(idx).map(Timestamp::from_millis)
+}
+
+fn optional_timestamp(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<Timestamp>> {
+    Ok(row.get::<_, Option<i64>>(idx)?.map(Timestamp::from_millis))
+}
+
+fn json<T: serde::de::DeserializeOwned>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T> {
+    let text: String = row.get(idx)?;
+    serde_json::from_str(&text).map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(e)))
+}
+
+fn bad(idx: usize, message: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, message.into())
+}

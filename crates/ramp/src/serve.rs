@@ -1,0 +1,183 @@
+//! `ramp serve`: configuration from flags and `RAMP_*` variables, wiring, graceful shutdown.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use clap::Args;
+use ramp_clock::{ManualClock, SharedClock, SystemClock};
+use ramp_domain::appconfig::{AppConfig, Quotas};
+use ramp_server::{AppState, Credentials};
+use ramp_store::SqliteStore;
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "RAMP_LISTEN", default_value = "127.0.0.1:4566")]
+    listen: SocketAddr,
+    /// Directory for the SQLite database and blobs.
+    #[arg(long, env = "RAMP_DATA_DIR", default_value = "./ramp-data")]
+    data_dir: PathBuf,
+    /// PostgreSQL URL (postgres://…) instead of the embedded SQLite store.
+    #[arg(long, env = "RAMP_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Region used when a request carries no SigV4 credential scope.
+    #[arg(long, env = "RAMP_REGION", default_value = "us-east-1")]
+    region: String,
+    /// Account ID in every ARN.
+    #[arg(long, env = "RAMP_ACCOUNT_ID", default_value = "000000000000")]
+    account_id: String,
+    /// Run ramp's clock N times faster than wall time.
+    #[arg(long, env = "RAMP_TIME_SCALE", default_value_t = 1.0)]
+    time_scale: f64,
+    /// Freeze ramp's clock; move it with POST /_ramp/clock.
+    #[arg(long, env = "RAMP_MANUAL_CLOCK")]
+    manual_clock: bool,
+    /// Access key id that clients sign with (with --secret-access-key).
+    #[arg(long, env = "RAMP_ACCESS_KEY_ID", requires = "secret_access_key")]
+    access_key_id: Option<String>,
+    /// Secret access key for --access-key-id.
+    #[arg(
+        long,
+        env = "RAMP_SECRET_ACCESS_KEY",
+        requires = "access_key_id",
+        hide_env_values = true
+    )]
+    secret_access_key: Option<String>,
+    /// A file of credentials in the AWS shared-credentials format (every profile is accepted).
+    #[arg(long, env = "RAMP_CREDENTIALS_FILE")]
+    credentials_file: Option<PathBuf>,
+    /// Allow a non-loopback --listen without credentials.
+    #[arg(long, env = "RAMP_INSECURE")]
+    insecure: bool,
+    #[command(flatten)]
+    quotas: QuotaArgs,
+}
+
+/// Service quotas (spec/appconfig.md §2.4), AWS's defaults unless set.
+#[derive(Args, Debug)]
+struct QuotaArgs {
+    #[arg(long, env = "RAMP_QUOTA_APPLICATIONS", default_value_t = 100)]
+    quota_applications: u64,
+    #[arg(long, env = "RAMP_QUOTA_ENVIRONMENTS_PER_APPLICATION", default_value_t = 20)]
+    quota_environments_per_application: u64,
+    #[arg(
+        long,
+        env = "RAMP_QUOTA_CONFIGURATION_PROFILES_PER_APPLICATION",
+        default_value_t = 100
+    )]
+    quota_configuration_profiles_per_application: u64,
+    #[arg(long, env = "RAMP_QUOTA_DEPLOYMENT_STRATEGIES", default_value_t = 20)]
+    quota_deployment_strategies: u64,
+    /// Largest hosted configuration version, in bytes.
+    #[arg(long, env = "RAMP_QUOTA_HOSTED_CONFIGURATION_BYTES", default_value_t = 1024 * 1024)]
+    quota_hosted_configuration_bytes: u64,
+    /// All hosted configuration content of a region, in bytes.
+    #[arg(long, env = "RAMP_QUOTA_HOSTED_STORAGE_BYTES", default_value_t = 1024 * 1024 * 1024)]
+    quota_hosted_storage_bytes: u64,
+}
+
+impl QuotaArgs {
+    fn quotas(&self) -> Quotas {
+        Quotas {
+            applications: self.quota_applications,
+            environments_per_application: self.quota_environments_per_application,
+            configuration_profiles_per_application: self.quota_configuration_profiles_per_application,
+            deployment_strategies: self.quota_deployment_strategies,
+            hosted_configuration_bytes: self.quota_hosted_configuration_bytes,
+            hosted_storage_bytes: self.quota_hosted_storage_bytes,
+        }
+    }
+}
+
+impl ServeArgs {
+    fn credentials(&self) -> anyhow::Result<Credentials> {
+        let mut pairs = Vec::new();
+        if let (Some(id), Some(secret)) = (&self.access_key_id, &self.secret_access_key) {
+            pairs.push((id.clone(), secret.clone()));
+        }
+        let mut credentials = Credentials::new(pairs);
+        if let Some(path) = &self.credentials_file {
+            let from_file = Credentials::load_file(path).with_context(|| format!("reading {}", path.display()))?;
+            credentials = credentials.merged(from_file);
+        }
+        Ok(credentials)
+    }
+}
+
+pub fn run(args: ServeArgs) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(serve(args))
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let credentials = args.credentials()?;
+    if credentials.is_open() && !args.listen.ip().is_loopback() && !args.insecure {
+        bail!(
+            "refusing to listen on {} without credentials: set RAMP_ACCESS_KEY_ID/RAMP_SECRET_ACCESS_KEY or \
+             --credentials-file, or pass --insecure",
+            args.listen
+        );
+    }
+    if args.database_url.is_some() {
+        bail!("PostgreSQL is not supported yet; run without --database-url to use the embedded SQLite store");
+    }
+
+    let (clock, manual_clock): (SharedClock, _) = if args.manual_clock {
+        let manual = Arc::new(ManualClock::starting_now());
+        (manual.clone(), Some(manual))
+    } else {
+        (Arc::new(SystemClock::scaled(args.time_scale)), None)
+    };
+
+    std::fs::create_dir_all(&args.data_dir).with_context(|| format!("creating {}", args.data_dir.display()))?;
+    let db_path = args.data_dir.join("ramp.db");
+    let store = Arc::new(SqliteStore::open(&db_path).with_context(|| format!("opening {}", db_path.display()))?);
+    let quotas = args.quotas.quotas();
+    let max_body_bytes = usize::try_from(quotas.hosted_configuration_bytes)
+        .unwrap_or(usize::MAX)
+        .saturating_add(64 * 1024);
+    let appconfig = AppConfig::new(store, clock.clone(), quotas).await?;
+
+    let state = Arc::new(AppState {
+        appconfig,
+        clock,
+        manual_clock,
+        credentials,
+        default_region: args.region,
+        account_id: args.account_id,
+        max_body_bytes,
+    });
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("binding {}", args.listen))?;
+    let address = listener.local_addr()?;
+    tracing::info!(%address, data = %db_path.display(), auth = if state.credentials.is_open() { "open" } else { "sigv4" }, "ramp listening on http://{address}");
+    axum::serve(listener, ramp_server::router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("ramp stopped");
+    Ok(())
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,110 @@
+use std::process::Command;
+
+use crate::harness::{ACCESS_KEY, SECRET_KEY, TestServer, error_code};
+
+fn secured() -> TestServer {
+    TestServer::with_args(&["--access-key-id", ACCESS_KEY, "--secret-access-key", SECRET_KEY])
+}
+
+#[tokio::test]
+async fn signed_requests_pass_and_bad_signatures_are_403() {
+    let server = secured();
+    let good = server.appconfig();
+    good.create_application().name("signed").send().await.unwrap();
+
+    let wrong_secret = server.appconfig_with(ACCESS_KEY, "not-the-secret", "us-east-1");
+    let err = wrong_secret.list_applications().send().await.unwrap_err();
+    assert_eq!(error_code(&err), "InvalidSignatureException");
+    assert_eq!(err.raw_response().unwrap().status().as_u16(), 403);
+
+    let unknown_key = server.appconfig_with("AKIDUNKNOWN", SECRET_KEY, "us-east-1");
+    let err = unknown_key.list_applications().send().await.unwrap_err();
+    assert_eq!(error_code(&err), "UnrecognizedClientException");
+
+    let unsigned = server.http().get(server.url("/applications")).send().await.unwrap();
+    assert_eq!(unsigned.status().as_u16(), 403);
+    assert_eq!(
+        unsigned.headers()["x-amzn-errortype"],
+        "MissingAuthenticationTokenException"
+    );
+
+    let garbled = server
+        .http()
+        .get(server.url("/applications"))
+        .header("authorization", "AWS4-HMAC-SHA256 nonsense")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(garbled.status().as_u16(), 400);
+    assert_eq!(garbled.headers()["x-amzn-errortype"], "IncompleteSignatureException");
+
+    // Health stays open for load balancers.
+    let health = server.http().get(server.url("/_ramp/health")).send().await.unwrap();
+    assert_eq!(health.status().as_u16(), 200);
+}
+
+#[tokio::test]
+async fn skewed_and_wrongly_scoped_signatures_are_refused() {
+    let server = secured();
+    let host = server.base_url.trim_start_matches("http://").to_owned();
+    let send_signed = |service: &'static str, when: ramp_clock::Timestamp| {
+        let mut headers = http::HeaderMap::new();
+        headers.insert("host", host.parse().unwrap());
+        let method = http::Method::GET;
+        let request = ramp_sigv4::SignedRequest {
+            method: &method,
+            raw_path: "/applications",
+            query: &[],
+            headers: &headers,
+            body: b"",
+        };
+        for (name, value) in ramp_sigv4::sign(&request, ACCESS_KEY, SECRET_KEY, "us-east-1", service, when) {
+            headers.insert(name, value);
+        }
+        let client = server.http();
+        let url = server.url("/applications");
+        async move {
+            let mut builder = client.get(url);
+            for (name, value) in &headers {
+                if name != "host" {
+                    builder = builder.header(name.as_str(), value.to_str().unwrap());
+                }
+            }
+            builder.send().await.unwrap()
+        }
+    };
+    let now = clock_now(&server).await;
+    assert_eq!(send_signed("appconfig", now).await.status().as_u16(), 200);
+    let stale = send_signed("appconfig", now.plus_minutes(-16)).await;
+    assert_eq!(stale.status().as_u16(), 403);
+    assert!(stale.text().await.unwrap().contains("Signature expired"));
+    let other_service = send_signed("amplify", now).await;
+    assert_eq!(other_service.status().as_u16(), 403);
+}
+
+async fn clock_now(server: &TestServer) -> ramp_clock::Timestamp {
+    let body: serde_json::Value = server
+        .http()
+        .get(server.url("/_ramp/clock"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    ramp_clock::Timestamp::parse_iso8601(body["Now"].as_str().unwrap()).unwrap()
+}
+
+#[test]
+fn open_mode_refuses_public_listen_without_insecure() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_ramp"))
+        .args(["serve", "--listen", "0.0.0.0:0", "--data-dir"])
+        .arg(dir.path())
+        .env_remove("RAMP_ACCESS_KEY_ID")
+        .env_remove("RAMP_SECRET_ACCESS_KEY")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--insecure"));
+}

@@ -1,0 +1,163 @@
+//! Runs the real `ramp` binary on a free loopback port with its own data directory and a
+//! manual clock, and hands out official AWS SDK clients pointed at it.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use aws_credential_types::Credentials;
+use aws_sdk_appconfig::config::retry::RetryConfig;
+
+pub const ACCESS_KEY: &str = "AKIDRAMPTEST";
+pub const SECRET_KEY: &str = "ramp-test-secret";
+
+pub struct TestServer {
+    child: Child,
+    pub base_url: String,
+    data_dir: tempfile::TempDir,
+    extra_args: Vec<String>,
+}
+
+impl TestServer {
+    /// A server with default settings.
+    pub fn start() -> Self {
+        Self::with_args(&[])
+    }
+
+    /// A server with extra `ramp serve` flags.
+    pub fn with_args(extra: &[&str]) -> Self {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let extra_args: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+        let (child, base_url) = spawn(data_dir.path(), &extra_args);
+        Self {
+            child,
+            base_url,
+            data_dir,
+            extra_args,
+        }
+    }
+
+    /// Stops the server with SIGTERM (or SIGKILL when `kill`), then starts it again on the same
+    /// data directory.
+    pub fn restart(&mut self, kill: bool) {
+        self.stop(kill);
+        let (child, base_url) = spawn(self.data_dir.path(), &self.extra_args);
+        self.child = child;
+        self.base_url = base_url;
+    }
+
+    fn stop(&mut self, kill: bool) {
+        let signal = if kill { "-KILL" } else { "-TERM" };
+        let _ = Command::new("kill")
+            .args([signal, &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+
+    pub fn appconfig(&self) -> aws_sdk_appconfig::Client {
+        self.appconfig_with(ACCESS_KEY, SECRET_KEY, "us-east-1")
+    }
+
+    pub fn appconfig_with(&self, access_key: &str, secret: &str, region: &str) -> aws_sdk_appconfig::Client {
+        let config = aws_sdk_appconfig::Config::builder()
+            .behavior_version_latest()
+            .endpoint_url(&self.base_url)
+            .region(aws_sdk_appconfig::config::Region::new(region.to_owned()))
+            .credentials_provider(Credentials::new(access_key, secret, None, None, "ramp-tests"))
+            .retry_config(RetryConfig::disabled())
+            .build();
+        aws_sdk_appconfig::Client::from_conf(config)
+    }
+
+    /// A plain HTTP client for requests the SDK would never send.
+    pub fn http(&self) -> reqwest::Client {
+        reqwest::Client::new()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// Moves the manual clock forward.
+    pub async fn advance_clock(&self, seconds: u64) {
+        let response = self
+            .http()
+            .post(self.url("/_ramp/clock"))
+            .body(format!("{{\"AdvanceSeconds\": {seconds}}}"))
+            .send()
+            .await
+            .expect("clock request");
+        assert!(
+            response.status().is_success(),
+            "advancing the clock failed: {}",
+            response.status()
+        );
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_ramp"))
+}
+
+/// Starts `ramp serve` and waits for its "listening" log line, which carries the bound address.
+fn spawn(data_dir: &Path, extra: &[String]) -> (Child, String) {
+    let mut child = Command::new(binary())
+        .args(["serve", "--listen", "127.0.0.1:0", "--manual-clock", "--data-dir"])
+        .arg(data_dir)
+        .args(extra)
+        .env("RUST_LOG", "ramp=info,ramp_server=warn")
+        .env_remove("RAMP_ACCESS_KEY_ID")
+        .env_remove("RAMP_SECRET_ACCESS_KEY")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("ramp binary starts");
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut sent = false;
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if !sent && let Some(url) = line.split("ramp listening on ").nth(1) {
+                let _ = tx.send(url.split_whitespace().next().unwrap_or_default().to_owned());
+                sent = true;
+            }
+        }
+    });
+    let url = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("ramp printed its listening address");
+    (child, url)
+}
+
+/// The modelled error code of an SDK error.
+pub fn error_code<E, R>(error: &aws_sdk_appconfig::error::SdkError<E, R>) -> String
+where
+    E: aws_sdk_appconfig::error::ProvideErrorMetadata,
+{
+    error
+        .as_service_error()
+        .and_then(|e| e.code())
+        .map(str::to_owned)
+        .unwrap_or_else(|| "<not a service error>".to_owned())
+}
+
+/// The message of an SDK error.
+pub fn error_message<E, R>(error: &aws_sdk_appconfig::error::SdkError<E, R>) -> String
+where
+    E: aws_sdk_appconfig::error::ProvideErrorMetadata,
+{
+    error
+        .as_service_error()
+        .and_then(|e| e.message())
+        .map(str::to_owned)
+        .unwrap_or_default()
+}

@@ -1,0 +1,17 @@
+//! Integration tests: the real `ramp` binary driven by the official AWS SDK for Rust and by
+//! raw HTTP for what the SDK would never send.
+
+#![allow(clippy::unwrap_used)]
+
+mod harness;
+
+mod applications;
+mod auth;
+mod configuration_profiles;
+mod deployment_strategies;
+mod durability;
+mod environments;
+mod hosted_versions;
+mod protocol;
+mod settings;
+mod tags;

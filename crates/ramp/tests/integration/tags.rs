@@ -1,0 +1,171 @@
+use crate::harness::{TestServer, error_code};
+
+#[tokio::test]
+async fn every_taggable_resource_takes_tags() {
+    let server = TestServer::start();
+    let client = server.appconfig();
+    let app = client
+        .create_application()
+        .name("a")
+        .tags("owner", "me")
+        .send()
+        .await
+        .unwrap();
+    let app_id = app.id().unwrap();
+    let env = client
+        .create_environment()
+        .application_id(app_id)
+        .name("e")
+        .send()
+        .await
+        .unwrap();
+    let profile = client
+        .create_configuration_profile()
+        .application_id(app_id)
+        .name("p")
+        .location_uri("hosted")
+        .send()
+        .await
+        .unwrap();
+    let strategy = client
+        .create_deployment_strategy()
+        .name("s")
+        .deployment_duration_in_minutes(0)
+        .growth_factor(100.0)
+        .send()
+        .await
+        .unwrap();
+
+    let prefix = "arn:aws:appconfig:us-east-1:000000000000";
+    let arns = [
+        format!("{prefix}:application/{app_id}"),
+        format!("{prefix}:application/{app_id}/environment/{}", env.id().unwrap()),
+        format!(
+            "{prefix}:application/{app_id}/configurationprofile/{}",
+            profile.id().unwrap()
+        ),
+        format!("{prefix}:deploymentstrategy/{}", strategy.id().unwrap()),
+    ];
+    let listed = client
+        .list_tags_for_resource()
+        .resource_arn(&arns[0])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        listed.tags().unwrap().get("owner").map(String::as_str),
+        Some("me"),
+        "tags given at create"
+    );
+
+    for arn in &arns {
+        client
+            .tag_resource()
+            .resource_arn(arn)
+            .tags("env", "test")
+            .tags("cost", "42")
+            .send()
+            .await
+            .unwrap();
+        client
+            .tag_resource()
+            .resource_arn(arn)
+            .tags("env", "prod")
+            .send()
+            .await
+            .unwrap();
+        client
+            .untag_resource()
+            .resource_arn(arn)
+            .tag_keys("cost")
+            .send()
+            .await
+            .unwrap();
+        let tags = client.list_tags_for_resource().resource_arn(arn).send().await.unwrap();
+        let tags = tags.tags().unwrap();
+        assert_eq!(tags.get("env").map(String::as_str), Some("prod"), "{arn}");
+        assert!(!tags.contains_key("cost"));
+    }
+}
+
+#[tokio::test]
+async fn tag_errors() {
+    let server = TestServer::start();
+    let client = server.appconfig();
+    let missing = "arn:aws:appconfig:us-east-1:000000000000:application/zzzzzzz";
+    let err = client
+        .list_tags_for_resource()
+        .resource_arn(missing)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error_code(&err), "ResourceNotFoundException");
+    let err = client
+        .tag_resource()
+        .resource_arn(missing)
+        .tags("a", "b")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error_code(&err), "ResourceNotFoundException");
+    let err = client
+        .list_tags_for_resource()
+        .resource_arn("not-an-arn-but-long-enough")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error_code(&err), "BadRequestException");
+
+    let app = client.create_application().name("a").send().await.unwrap();
+    let arn = format!(
+        "arn:aws:appconfig:us-east-1:000000000000:application/{}",
+        app.id().unwrap()
+    );
+    let mut request = client.tag_resource().resource_arn(&arn);
+    for i in 0..50 {
+        request = request.tags(format!("k{i}"), "v");
+    }
+    request.send().await.unwrap();
+    let err = client
+        .tag_resource()
+        .resource_arn(&arn)
+        .tags("one-too-many", "v")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error_code(&err), "BadRequestException");
+    let err = client
+        .tag_resource()
+        .resource_arn(&arn)
+        .tags("aws:x", "v")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error_code(&err), "BadRequestException");
+
+    // Tags go with the resource.
+    let app2 = client
+        .create_application()
+        .name("b")
+        .tags("k", "v")
+        .send()
+        .await
+        .unwrap();
+    let arn2 = format!(
+        "arn:aws:appconfig:us-east-1:000000000000:application/{}",
+        app2.id().unwrap()
+    );
+    client
+        .delete_application()
+        .application_id(app2.id().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let err = client
+        .list_tags_for_resource()
+        .resource_arn(&arn2)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error_code(&err), "ResourceNotFoundException");
+}
