@@ -16,7 +16,7 @@ use std::sync::Arc;
 use ramp_clock::{SharedClock, Timestamp};
 
 pub use configuration_profiles::{NewConfigurationProfile, ProfileUpdate};
-pub use deletion_protection::DeletionProtectionCheck;
+pub use deletion_protection::{DeletionProtectionCheck, blocks_deletion};
 pub use deployment_strategies::{NewDeploymentStrategy, StrategyUpdate, predefined_strategies};
 pub use environments::{EnvironmentUpdate, NewEnvironment};
 pub use hosted_versions::NewHostedVersionRequest;
