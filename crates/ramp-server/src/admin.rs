@@ -1,9 +1,14 @@
 //! The `/_ramp` admin API (DESIGN.md interface contract): health and the clock for now.
+//!
+//! With credentials configured, every admin route but `/health` needs a SigV4 signature made for
+//! the service `ramp` (`curl --aws-sigv4 "aws:amz:us-east-1:ramp"` can sign).
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::State;
+use axum::body::Body;
+use axum::extract::{OriginalUri, Request, State};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -11,12 +16,52 @@ use http::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::AppState;
+use ramp_protocol::AwsRequest;
 
-pub fn router() -> Router<Arc<AppState>> {
-    Router::new()
-        .route("/health", get(health))
+use crate::{AppState, auth};
+
+/// SigV4 signing name of the admin API.
+const ADMIN_SIGNING_NAME: &str = "ramp";
+/// Admin request bodies are small JSON documents.
+const MAX_ADMIN_BODY_BYTES: usize = 64 * 1024;
+
+pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
+    let signed = Router::new()
         .route("/clock", get(clock).post(advance_clock))
+        .layer(axum::middleware::from_fn_with_state(state, require_signature));
+    Router::new().route("/health", get(health)).merge(signed)
+}
+
+/// Lets a request through when ramp runs open or its SigV4 signature (service `ramp`) is valid.
+async fn require_signature(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    if state.credentials.is_open() {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, MAX_ADMIN_BODY_BYTES).await else {
+        return admin_error(StatusCode::PAYLOAD_TOO_LARGE, "admin request body too large");
+    };
+    // `nest` strips "/_ramp" from the URI; the client signed the full path.
+    let uri = parts
+        .extensions
+        .get::<OriginalUri>()
+        .map_or(&parts.uri, |original| &original.0);
+    let path_and_query = uri.path_and_query().map_or("/", |pq| pq.as_str());
+    let checked = AwsRequest::new(
+        parts.method.clone(),
+        path_and_query,
+        parts.headers.clone(),
+        body.clone(),
+    )
+    .and_then(|aws| auth::authenticate(&state.credentials, &aws, ADMIN_SIGNING_NAME, state.clock.now()));
+    match checked {
+        Ok(_) => next.run(Request::from_parts(parts, Body::from(body))).await,
+        Err(error) => (
+            error.status,
+            Json(json!({ "Message": error.message, "Code": error.code })),
+        )
+            .into_response(),
+    }
 }
 
 async fn health() -> Json<serde_json::Value> {

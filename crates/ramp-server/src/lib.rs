@@ -36,7 +36,7 @@ pub struct AppState {
 /// The whole HTTP application.
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
-        .nest("/_ramp", admin::router())
+        .nest("/_ramp", admin::router(state.clone()))
         .fallback(pipeline::handle_aws_request)
         .with_state(state)
 }

@@ -43,55 +43,68 @@ async fn signed_requests_pass_and_bad_signatures_are_403() {
     assert_eq!(health.status().as_u16(), 200);
 }
 
+/// A GET signed by hand, as any SigV4 client (or `curl --aws-sigv4`) would sign it.
+async fn signed_get(server: &TestServer, path: &str, service: &str, when: ramp_clock::Timestamp) -> reqwest::Response {
+    let host = server.base_url.trim_start_matches("http://");
+    let mut headers = http::HeaderMap::new();
+    headers.insert("host", host.parse().unwrap());
+    let method = http::Method::GET;
+    let request = ramp_sigv4::SignedRequest {
+        method: &method,
+        raw_path: path,
+        query: &[],
+        headers: &headers,
+        body: b"",
+    };
+    let mut builder = server.http().get(server.url(path));
+    for (name, value) in ramp_sigv4::sign(&request, ACCESS_KEY, SECRET_KEY, "us-east-1", service, when) {
+        builder = builder.header(name.as_str(), value.to_str().unwrap());
+    }
+    builder.send().await.unwrap()
+}
+
 #[tokio::test]
 async fn skewed_and_wrongly_scoped_signatures_are_refused() {
     let server = secured();
-    let host = server.base_url.trim_start_matches("http://").to_owned();
-    let send_signed = |service: &'static str, when: ramp_clock::Timestamp| {
-        let mut headers = http::HeaderMap::new();
-        headers.insert("host", host.parse().unwrap());
-        let method = http::Method::GET;
-        let request = ramp_sigv4::SignedRequest {
-            method: &method,
-            raw_path: "/applications",
-            query: &[],
-            headers: &headers,
-            body: b"",
-        };
-        for (name, value) in ramp_sigv4::sign(&request, ACCESS_KEY, SECRET_KEY, "us-east-1", service, when) {
-            headers.insert(name, value);
-        }
-        let client = server.http();
-        let url = server.url("/applications");
-        async move {
-            let mut builder = client.get(url);
-            for (name, value) in &headers {
-                if name != "host" {
-                    builder = builder.header(name.as_str(), value.to_str().unwrap());
-                }
-            }
-            builder.send().await.unwrap()
-        }
-    };
     let now = clock_now(&server).await;
-    assert_eq!(send_signed("appconfig", now).await.status().as_u16(), 200);
-    let stale = send_signed("appconfig", now.plus_minutes(-16)).await;
+    assert_eq!(
+        signed_get(&server, "/applications", "appconfig", now)
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
+    let stale = signed_get(&server, "/applications", "appconfig", now.plus_minutes(-16)).await;
     assert_eq!(stale.status().as_u16(), 403);
     assert!(stale.text().await.unwrap().contains("Signature expired"));
-    let other_service = send_signed("amplify", now).await;
+    let other_service = signed_get(&server, "/applications", "amplify", now).await;
     assert_eq!(other_service.status().as_u16(), 403);
 }
 
+#[tokio::test]
+async fn the_admin_api_needs_a_signature_for_service_ramp() {
+    let server = secured();
+    let unsigned = server.http().get(server.url("/_ramp/clock")).send().await.unwrap();
+    assert_eq!(unsigned.status().as_u16(), 403);
+    let now = clock_now(&server).await;
+    assert_eq!(
+        signed_get(&server, "/_ramp/clock", "ramp", now).await.status().as_u16(),
+        200
+    );
+    assert_eq!(
+        signed_get(&server, "/_ramp/clock", "appconfig", now)
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
+}
+
+/// Reads ramp's clock; on a secured server the request is signed.
 async fn clock_now(server: &TestServer) -> ramp_clock::Timestamp {
-    let body: serde_json::Value = server
-        .http()
-        .get(server.url("/_ramp/clock"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    // The signature's own date only needs to be within 15 minutes of ramp's frozen clock.
+    let response = signed_get(server, "/_ramp/clock", "ramp", wall_time()).await;
+    let body: serde_json::Value = response.json().await.unwrap();
     ramp_clock::Timestamp::parse_iso8601(body["Now"].as_str().unwrap()).unwrap()
 }
 
@@ -107,4 +120,10 @@ fn open_mode_refuses_public_listen_without_insecure() {
         .unwrap();
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("--insecure"));
+}
+
+/// The machine's wall time, to sign a first request before ramp's clock is known.
+fn wall_time() -> ramp_clock::Timestamp {
+    use ramp_clock::Clock;
+    ramp_clock::SystemClock::new().now()
 }
