@@ -52,18 +52,10 @@ impl AppConfig {
         next_token: Option<&str>,
     ) -> Result<(Vec<Application>, Option<String>)> {
         let list = format!("ListApplications/{}", scope.region);
-        let slice = self.pages.slice(&list, max_results, next_token)?;
-        let listed = self
-            .store
-            .applications(
-                &scope.region,
-                store::Slice {
-                    limit: slice.limit + 1,
-                    ..slice
-                },
-            )
-            .await?;
-        Ok(self.pages.page(&list, listed, slice.limit))
+        self.paged(&list, max_results, next_token, |slice| {
+            self.store.applications(&scope.region, slice)
+        })
+        .await
     }
 
     pub async fn update_application(

@@ -187,16 +187,10 @@ impl AppConfig {
             "ListConfigurationProfiles/{application_id}/{}",
             profile_type.unwrap_or("*")
         );
-        let slice = self.pages.slice(&list, max_results, next_token)?;
-        let more = store::Slice {
-            limit: slice.limit + 1,
-            ..slice
-        };
-        let listed = self
-            .store
-            .configuration_profiles(application_id, profile_type, more)
-            .await?;
-        Ok(self.pages.page(&list, listed, slice.limit))
+        self.paged(&list, max_results, next_token, |slice| {
+            self.store.configuration_profiles(application_id, profile_type, slice)
+        })
+        .await
     }
 
     pub async fn update_configuration_profile(

@@ -99,18 +99,10 @@ impl AppConfig {
     ) -> Result<(Vec<Environment>, Option<String>)> {
         self.application(scope, application_id).await?;
         let list = format!("ListEnvironments/{application_id}");
-        let slice = self.pages.slice(&list, max_results, next_token)?;
-        let listed = self
-            .store
-            .environments(
-                application_id,
-                store::Slice {
-                    limit: slice.limit + 1,
-                    ..slice
-                },
-            )
-            .await?;
-        Ok(self.pages.page(&list, listed, slice.limit))
+        self.paged(&list, max_results, next_token, |slice| {
+            self.store.environments(application_id, slice)
+        })
+        .await
     }
 
     pub async fn update_environment(

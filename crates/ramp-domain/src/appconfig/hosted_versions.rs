@@ -160,16 +160,12 @@ impl AppConfig {
             "ListHostedConfigurationVersions/{application_id}/{profile_id}/{}",
             version_label.unwrap_or("")
         );
-        let slice = self.pages.slice(&list, max_results, next_token)?;
-        let more = store::Slice {
-            limit: slice.limit + 1,
-            ..slice
-        };
-        let listed = self
-            .store
-            .hosted_versions(application_id, profile_id, filter.as_ref(), more)
+        let (items, token) = self
+            .paged(&list, max_results, next_token, |slice| {
+                self.store
+                    .hosted_versions(application_id, profile_id, filter.as_ref(), slice)
+            })
             .await?;
-        let (items, token) = self.pages.page(&list, listed, slice.limit);
         Ok((
             items
                 .into_iter()

@@ -23,7 +23,7 @@ pub use hosted_versions::NewHostedVersionRequest;
 pub use settings::SettingsUpdate;
 
 use crate::page::PageTokens;
-use crate::store::Store;
+use crate::store::{self, Store};
 use crate::{Result, ids};
 
 /// Limits from spec/appconfig.md §2.4, each configurable.
@@ -78,5 +78,28 @@ impl AppConfig {
 
     fn now(&self) -> Timestamp {
         self.clock.now()
+    }
+
+    /// One page of list `list`: resolves `MaxResults`/`NextToken`, asks the store for one item
+    /// more than the page holds (that one only says whether there is more), and issues the next
+    /// token.
+    async fn paged<T, F, Fut>(
+        &self,
+        list: &str,
+        max_results: Option<i64>,
+        next_token: Option<&str>,
+        fetch: F,
+    ) -> Result<(Vec<T>, Option<String>)>
+    where
+        F: FnOnce(store::Slice) -> Fut,
+        Fut: Future<Output = store::Result<Vec<store::Listed<T>>>>,
+    {
+        let slice = self.pages.slice(list, max_results, next_token)?;
+        let listed = fetch(store::Slice {
+            limit: slice.limit + 1,
+            ..slice
+        })
+        .await?;
+        Ok(self.pages.page(list, listed, slice.limit))
     }
 }
