@@ -94,8 +94,7 @@ pub(crate) use hosted_info_columns;
 /// `hosted_info_columns!()` then `content`.
 macro_rules! hosted_columns {
     () => {
-        "version_number, application_id, configuration_profile_id, \
-     description, content_type, version_label, kms_key_arn, created_at, content"
+        concat!($crate::rows::hosted_info_columns!(), ", content")
     };
 }
 pub(crate) use hosted_columns;

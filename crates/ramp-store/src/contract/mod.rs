@@ -1,0 +1,261 @@
+//! The store contract: what every [`Store`] implementation must do, as async functions that
+//! panic on a violation. Each function expects a fresh, empty store.
+//!
+//! Another implementation runs the whole suite with [`store_contract_tests!`](crate::store_contract_tests):
+//!
+//! ```ignore
+//! ramp_store::store_contract_tests!(PgStore::connect_fresh().await.expect("store"));
+//! ```
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::Poll;
+
+use bytes::Bytes;
+use ramp_clock::Timestamp;
+use ramp_domain::entities::{
+    Application, ConfigurationProfile, DeploymentStrategy, Environment, EnvironmentState, GrowthType, HOSTED_LOCATION,
+    NewHostedVersion, Tags,
+};
+mod applications;
+mod concurrency;
+mod configuration_profiles;
+mod deployment_strategies;
+mod environments;
+mod hosted_versions;
+mod pagination;
+mod settings;
+mod tags;
+
+pub use applications::{
+    application_not_found, application_quota, applications_round_trip, delete_application_refused_with_children,
+};
+pub use concurrency::{concurrent_writes_fail_alone, parallel_hosted_versions};
+pub use configuration_profiles::{
+    configuration_profile_quota_and_parent, configuration_profiles_round_trip,
+    delete_profile_refused_with_hosted_versions,
+};
+pub use deployment_strategies::deployment_strategies_round_trip;
+pub use environments::{environment_quota_and_parent, environments_round_trip};
+pub use hosted_versions::{
+    hosted_version_expected_latest, hosted_version_labels, hosted_version_not_found, hosted_version_numbering,
+    hosted_version_round_trip, hosted_version_total_bytes_quota, hosted_versions_newest_first,
+};
+pub use pagination::pagination_in_creation_order;
+pub use ramp_domain::store::Store;
+use ramp_domain::store::{LabelFilter, Slice};
+pub use settings::{account_settings_per_region, secret_keeps_first_value};
+pub use tags::{tags_add_replace_remove_max, tags_removed_on_delete};
+
+/// Generates one `#[tokio::test(flavor = "multi_thread")]` per contract function, each on a
+/// fresh store made by evaluating `$make` (inside the async test, so it may `.await`). The
+/// calling crate needs `tokio` with the `macros` and `rt-multi-thread` features.
+#[macro_export]
+macro_rules! store_contract_tests {
+    ($make:expr) => {
+        $crate::store_contract_tests!(@tests $make;
+            applications_round_trip,
+            application_quota,
+            application_not_found,
+            environments_round_trip,
+            environment_quota_and_parent,
+            configuration_profiles_round_trip,
+            configuration_profile_quota_and_parent,
+            delete_application_refused_with_children,
+            delete_profile_refused_with_hosted_versions,
+            pagination_in_creation_order,
+            hosted_version_round_trip,
+            hosted_version_numbering,
+            hosted_version_expected_latest,
+            hosted_version_labels,
+            hosted_version_total_bytes_quota,
+            hosted_version_not_found,
+            hosted_versions_newest_first,
+            deployment_strategies_round_trip,
+            tags_add_replace_remove_max,
+            tags_removed_on_delete,
+            account_settings_per_region,
+            secret_keeps_first_value,
+            concurrent_writes_fail_alone,
+        );
+        #[tokio::test(flavor = "multi_thread")]
+        async fn parallel_hosted_versions() {
+            let store: ::std::sync::Arc<dyn $crate::contract::Store> = ::std::sync::Arc::new($make);
+            $crate::contract::parallel_hosted_versions(store).await;
+        }
+    };
+    (@tests $make:expr; $($name:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread")]
+            async fn $name() {
+                let store = $make;
+                $crate::contract::$name(&store).await;
+            }
+        )*
+    };
+}
+
+// ---- fixtures shared by the resource files ----
+
+const ACCOUNT: &str = "111122223333";
+const PLENTY: u64 = 1_000_000;
+const ALL: Slice = Slice {
+    after: None,
+    limit: 1000,
+};
+
+fn at(n: i64) -> Timestamp {
+    Timestamp::from_millis(1_700_000_000_000 + n)
+}
+
+fn app(region: &str, id: &str) -> Application {
+    Application {
+        id: id.to_owned(),
+        region: region.to_owned(),
+        name: format!("app {id}"),
+        description: Some(format!("the {id} application")),
+        created_at: at(1),
+    }
+}
+
+fn app_arn(region: &str, id: &str) -> String {
+    format!("arn:aws:appconfig:{region}:{ACCOUNT}:application/{id}")
+}
+
+fn env(application_id: &str, id: &str) -> Environment {
+    Environment {
+        application_id: application_id.to_owned(),
+        id: id.to_owned(),
+        name: format!("env {id}"),
+        description: None,
+        state: EnvironmentState::ReadyForDeployment,
+        monitors: Vec::new(),
+        created_at: at(2),
+        last_accessed_at: None,
+    }
+}
+
+fn env_arn(region: &str, application_id: &str, id: &str) -> String {
+    format!("{}/environment/{id}", app_arn(region, application_id))
+}
+
+fn profile(application_id: &str, id: &str) -> ConfigurationProfile {
+    ConfigurationProfile {
+        application_id: application_id.to_owned(),
+        id: id.to_owned(),
+        name: format!("profile {id}"),
+        description: None,
+        location_uri: HOSTED_LOCATION.to_owned(),
+        retrieval_role_arn: None,
+        validators: Vec::new(),
+        profile_type: None,
+        kms_key_identifier: None,
+        created_at: at(3),
+        last_accessed_at: None,
+    }
+}
+
+fn profile_arn(region: &str, application_id: &str, id: &str) -> String {
+    format!("{}/configurationprofile/{id}", app_arn(region, application_id))
+}
+
+fn strategy(region: &str, id: &str) -> DeploymentStrategy {
+    DeploymentStrategy {
+        id: id.to_owned(),
+        region: region.to_owned(),
+        name: format!("strategy {id}"),
+        description: None,
+        deployment_duration_in_minutes: 10,
+        growth_type: GrowthType::Linear,
+        growth_factor: 25.0,
+        final_bake_time_in_minutes: 5,
+        replicate_to: "NONE".to_owned(),
+        created_at: at(4),
+    }
+}
+
+fn strategy_arn(region: &str, id: &str) -> String {
+    format!("arn:aws:appconfig:{region}:{ACCOUNT}:deploymentstrategy/{id}")
+}
+
+fn version(application_id: &str, profile_id: &str, label: Option<&str>, content: &[u8]) -> NewHostedVersion {
+    NewHostedVersion {
+        application_id: application_id.to_owned(),
+        configuration_profile_id: profile_id.to_owned(),
+        description: None,
+        content_type: "application/json".to_owned(),
+        version_label: label.map(str::to_owned),
+        content: Bytes::copy_from_slice(content),
+        created_at: at(5),
+    }
+}
+
+fn tags(pairs: &[(&str, &str)]) -> Tags {
+    pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+}
+
+fn page(after: Option<i64>, limit: usize) -> Slice {
+    Slice { after, limit }
+}
+
+/// An application with one hosted profile `p` in `region`.
+async fn app_with_profile(store: &dyn Store, region: &str, app_id: &str) {
+    store
+        .create_application(&app(region, app_id), &app_arn(region, app_id), &Tags::new(), PLENTY)
+        .await
+        .expect("app");
+    store
+        .create_configuration_profile(
+            &profile(app_id, "p"),
+            &profile_arn(region, app_id, "p"),
+            &Tags::new(),
+            PLENTY,
+        )
+        .await
+        .expect("profile");
+}
+
+async fn create_version(store: &dyn Store, region: &str, app_id: &str, label: Option<&str>, content: &[u8]) -> i64 {
+    store
+        .create_hosted_version(region, &version(app_id, "p", label, content), None, PLENTY)
+        .await
+        .expect("create hosted version")
+        .version_number
+}
+
+async fn version_numbers(store: &dyn Store, app_id: &str, label: Option<&LabelFilter>, slice: Slice) -> Vec<i64> {
+    let listed = store
+        .hosted_versions(app_id, "p", label, slice)
+        .await
+        .expect("list hosted versions");
+    for l in &listed {
+        assert_eq!(
+            l.cursor, l.item.version_number,
+            "a hosted version's cursor is its number"
+        );
+    }
+    listed.into_iter().map(|l| l.item.version_number).collect()
+}
+
+/// Polls all `futures` concurrently on the current task (so their writes queue together).
+async fn join_all<F: Future>(futures: Vec<F>) -> Vec<F::Output> {
+    let mut futures: Vec<Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
+    let mut outputs: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (future, output) in futures.iter_mut().zip(outputs.iter_mut()) {
+            if output.is_none() {
+                match future.as_mut().poll(cx) {
+                    Poll::Ready(value) => *output = Some(value),
+                    Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending { Poll::Pending } else { Poll::Ready(()) }
+    })
+    .await;
+    outputs
+        .into_iter()
+        .map(|o| o.expect("every future completed"))
+        .collect()
+}

@@ -1,0 +1,97 @@
+//! Environments: children of an application. `monitors` arrive already encoded as JSON.
+
+use ramp_domain::entities::{Environment, Tags};
+use ramp_domain::store::{Listed, ResourceKind, Result, Slice};
+use rusqlite::{Connection, params};
+
+use super::sql::{all_rows, changed, execute, insert, optional_item, within_quota};
+use super::{applications, tags};
+use crate::rows::{self, after_ascending, limit};
+
+pub(super) fn create(
+    conn: &Connection,
+    env: &Environment,
+    monitors: &str,
+    arn: &str,
+    tags: &Tags,
+    max_per_application: u64,
+) -> Result<()> {
+    applications::require_parent(conn, &env.application_id)?;
+    within_quota(
+        conn,
+        "SELECT COUNT(*) FROM environments WHERE application_id = ?1",
+        &env.application_id,
+        max_per_application,
+    )?;
+    insert(
+        conn,
+        "INSERT INTO environments \
+         (application_id, id, name, description, state, monitors, created_at, last_accessed_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            env.application_id,
+            env.id,
+            env.name,
+            env.description,
+            env.state.as_str(),
+            monitors,
+            env.created_at.millis(),
+            env.last_accessed_at.map(|t| t.millis()),
+        ],
+        "environment",
+    )?;
+    tags::put(conn, arn, tags)
+}
+
+pub(super) fn get(conn: &Connection, application_id: &str, id: &str) -> Result<Option<Environment>> {
+    let sql = concat!(
+        "SELECT ",
+        rows::environment_columns!(),
+        " FROM environments ",
+        "WHERE application_id = ?1 AND id = ?2"
+    );
+    optional_item(conn, sql, [application_id, id], rows::environment)
+}
+
+pub(super) fn list(conn: &Connection, application_id: &str, slice: Slice) -> Result<Vec<Listed<Environment>>> {
+    let sql = concat!(
+        "SELECT ",
+        rows::environment_columns!(),
+        " FROM environments ",
+        "WHERE application_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"
+    );
+    all_rows(
+        conn,
+        sql,
+        params![application_id, after_ascending(slice), limit(slice)],
+        rows::environment,
+    )
+}
+
+pub(super) fn update(conn: &Connection, env: &Environment, monitors: &str) -> Result<()> {
+    let n = execute(
+        conn,
+        "UPDATE environments SET name = ?3, description = ?4, state = ?5, monitors = ?6, \
+         last_accessed_at = ?7 WHERE application_id = ?1 AND id = ?2",
+        params![
+            env.application_id,
+            env.id,
+            env.name,
+            env.description,
+            env.state.as_str(),
+            monitors,
+            env.last_accessed_at.map(|t| t.millis()),
+        ],
+    )?;
+    changed(n, ResourceKind::Environment)
+}
+
+pub(super) fn delete(conn: &Connection, application_id: &str, id: &str, arn: &str) -> Result<()> {
+    let n = execute(
+        conn,
+        "DELETE FROM environments WHERE application_id = ?1 AND id = ?2",
+        [application_id, id],
+    )?;
+    changed(n, ResourceKind::Environment)?;
+    tags::delete(conn, arn)
+}

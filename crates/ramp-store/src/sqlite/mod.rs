@@ -1,0 +1,381 @@
+//! [`SqliteStore`]: the `Store` over one SQLite file.
+//!
+//! This module opens and closes the store and routes each `Store` call: reads to the pool of
+//! read-only connections, writes (their arguments owned, JSON columns encoded first) to the
+//! group-commit writer. The SQL lives in one file per resource, as functions over a connection
+//! (a write job's transaction derefs to one).
+
+mod applications;
+mod configuration_profiles;
+mod deployment_strategies;
+mod environments;
+mod hosted_versions;
+mod settings;
+mod sql;
+mod tags;
+#[cfg(test)]
+mod tests;
+
+use std::path::{Path, PathBuf};
+
+use async_trait::async_trait;
+use ramp_domain::entities::{
+    AccountSettings, Application, ConfigurationProfile, DeploymentStrategy, Environment, HostedVersion,
+    HostedVersionInfo, NewHostedVersion, Tags,
+};
+use ramp_domain::store::{Error, LabelFilter, Listed, Result, Slice, Store};
+use rusqlite::{Connection, OpenFlags, Transaction};
+use rusqlite_migration::{M, Migrations};
+
+use crate::Db;
+use crate::readers::{BUSY_TIMEOUT, Readers, STATEMENT_CACHE};
+use crate::writer::Writer;
+use sql::json;
+
+/// The schema, oldest first. Never edit a released migration; add the next file instead.
+pub(crate) fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(include_str!("../../migrations/sqlite/001_initial.sql"))])
+}
+
+/// ramp's embedded store: one SQLite file in WAL mode, a group-commit writer thread and a pool
+/// of read-only connections. Dropping it (or [`SqliteStore::close`]) flushes queued writes.
+pub struct SqliteStore {
+    writer: Writer,
+    readers: Readers,
+    path: PathBuf,
+    /// Keeps the directory of an [`SqliteStore::open_in_memory`] store alive (dropped last).
+    _temp_dir: Option<tempfile::TempDir>,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<SqliteStore> {
+        Self::open_with(path, None)
+    }
+
+    /// A store on a fresh database in a temporary directory that is removed when the store is
+    /// dropped: for tests. (WAL needs a real file, so this is not SQLite's `:memory:`.)
+    pub fn open_in_memory() -> Result<SqliteStore> {
+        let dir = tempfile::Builder::new()
+            .prefix("ramp-store-")
+            .tempdir()
+            .map_err(|e| Error::Unavailable(format!("cannot create a temporary directory: {e}")))?;
+        let path = dir.path().join("ramp.sqlite");
+        Self::open_with(&path, Some(dir))
+    }
+
+    fn open_with(path: &Path, temp_dir: Option<tempfile::TempDir>) -> Result<SqliteStore> {
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .db()?;
+        conn.busy_timeout(BUSY_TIMEOUT).db()?;
+        let mode: String = conn
+            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
+            .db()?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(Error::Unavailable(format!(
+                "cannot switch {} to WAL (journal_mode is {mode})",
+                path.display()
+            )));
+        }
+        conn.pragma_update(None, "synchronous", "FULL").db()?;
+        conn.pragma_update(None, "foreign_keys", "ON").db()?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        migrations()
+            .to_latest(&mut conn)
+            .map_err(|e| Error::Unavailable(format!("cannot migrate {}: {e}", path.display())))?;
+
+        let readers = Readers::open(path)?;
+        let writer = Writer::spawn(conn)?;
+        tracing::debug!(path = %path.display(), "store opened");
+        Ok(SqliteStore {
+            writer,
+            readers,
+            path: path.to_owned(),
+            _temp_dir: temp_dir,
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Commits every write queued so far, then stops the writer; later writes fail with
+    /// `Unavailable`. Blocks the calling thread until the writer has exited. Idempotent, and
+    /// done by `Drop` as well.
+    pub fn close(&self) {
+        // Readers go first so that the writer's connection is the last one and checkpoints.
+        self.readers.clear();
+        self.writer.close();
+    }
+
+    async fn write<T, F>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction<'_>) -> Result<T> + Send + 'static,
+    {
+        self.writer.write(work).await
+    }
+
+    /// Runs a read on a pooled connection, telling a multi-threaded runtime that it may block.
+    fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let multi_thread = tokio::runtime::Handle::try_current()
+            .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+        if multi_thread {
+            tokio::task::block_in_place(|| self.readers.read(f))
+        } else {
+            self.readers.read(f)
+        }
+    }
+}
+
+impl Drop for SqliteStore {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    // ---- applications ----
+
+    async fn create_application(&self, app: &Application, arn: &str, tags: &Tags, max: u64) -> Result<()> {
+        let (app, arn, tags) = (app.clone(), arn.to_owned(), tags.clone());
+        self.write(move |tx| applications::create(tx, &app, &arn, &tags, max))
+            .await
+    }
+
+    async fn application(&self, region: &str, id: &str) -> Result<Option<Application>> {
+        self.read(|conn| applications::get(conn, region, id))
+    }
+
+    async fn applications(&self, region: &str, slice: Slice) -> Result<Vec<Listed<Application>>> {
+        self.read(|conn| applications::list(conn, region, slice))
+    }
+
+    async fn update_application(&self, app: &Application) -> Result<()> {
+        let app = app.clone();
+        self.write(move |tx| applications::update(tx, &app)).await
+    }
+
+    async fn delete_application(&self, region: &str, id: &str, arn: &str) -> Result<()> {
+        let (region, id, arn) = (region.to_owned(), id.to_owned(), arn.to_owned());
+        self.write(move |tx| applications::delete(tx, &region, &id, &arn)).await
+    }
+
+    // ---- environments ----
+
+    async fn create_environment(
+        &self,
+        env: &Environment,
+        arn: &str,
+        tags: &Tags,
+        max_per_application: u64,
+    ) -> Result<()> {
+        let monitors = json(&env.monitors)?;
+        let (env, arn, tags) = (env.clone(), arn.to_owned(), tags.clone());
+        self.write(move |tx| environments::create(tx, &env, &monitors, &arn, &tags, max_per_application))
+            .await
+    }
+
+    async fn environment(&self, application_id: &str, id: &str) -> Result<Option<Environment>> {
+        self.read(|conn| environments::get(conn, application_id, id))
+    }
+
+    async fn environments(&self, application_id: &str, slice: Slice) -> Result<Vec<Listed<Environment>>> {
+        self.read(|conn| environments::list(conn, application_id, slice))
+    }
+
+    async fn update_environment(&self, env: &Environment) -> Result<()> {
+        let monitors = json(&env.monitors)?;
+        let env = env.clone();
+        self.write(move |tx| environments::update(tx, &env, &monitors)).await
+    }
+
+    async fn delete_environment(&self, application_id: &str, id: &str, arn: &str) -> Result<()> {
+        let (application_id, id, arn) = (application_id.to_owned(), id.to_owned(), arn.to_owned());
+        self.write(move |tx| environments::delete(tx, &application_id, &id, &arn))
+            .await
+    }
+
+    // ---- configuration profiles ----
+
+    async fn create_configuration_profile(
+        &self,
+        profile: &ConfigurationProfile,
+        arn: &str,
+        tags: &Tags,
+        max_per_application: u64,
+    ) -> Result<()> {
+        let validators = json(&profile.validators)?;
+        let (profile, arn, tags) = (profile.clone(), arn.to_owned(), tags.clone());
+        self.write(move |tx| {
+            configuration_profiles::create(tx, &profile, &validators, &arn, &tags, max_per_application)
+        })
+        .await
+    }
+
+    async fn configuration_profile(&self, application_id: &str, id: &str) -> Result<Option<ConfigurationProfile>> {
+        self.read(|conn| configuration_profiles::get(conn, application_id, id))
+    }
+
+    async fn configuration_profiles(
+        &self,
+        application_id: &str,
+        profile_type: Option<&str>,
+        slice: Slice,
+    ) -> Result<Vec<Listed<ConfigurationProfile>>> {
+        self.read(|conn| configuration_profiles::list(conn, application_id, profile_type, slice))
+    }
+
+    async fn update_configuration_profile(&self, profile: &ConfigurationProfile) -> Result<()> {
+        let validators = json(&profile.validators)?;
+        let profile = profile.clone();
+        self.write(move |tx| configuration_profiles::update(tx, &profile, &validators))
+            .await
+    }
+
+    async fn delete_configuration_profile(&self, application_id: &str, id: &str, arn: &str) -> Result<()> {
+        let (application_id, id, arn) = (application_id.to_owned(), id.to_owned(), arn.to_owned());
+        self.write(move |tx| configuration_profiles::delete(tx, &application_id, &id, &arn))
+            .await
+    }
+
+    // ---- hosted configuration versions ----
+
+    /// `expected_latest` is compared with the highest existing version number, taken as 0 when
+    /// the profile has no versions: `Some(0)` succeeds exactly when no version exists. The new
+    /// version's `kms_key_arn` is the profile's `kms_key_identifier` at creation time.
+    async fn create_hosted_version(
+        &self,
+        region: &str,
+        version: &NewHostedVersion,
+        expected_latest: Option<i64>,
+        max_total_bytes: u64,
+    ) -> Result<HostedVersionInfo> {
+        let (region, version) = (region.to_owned(), version.clone());
+        self.write(move |tx| hosted_versions::create(tx, &region, version, expected_latest, max_total_bytes))
+            .await
+    }
+
+    async fn hosted_version(
+        &self,
+        application_id: &str,
+        profile_id: &str,
+        number: i64,
+    ) -> Result<Option<HostedVersion>> {
+        self.read(|conn| hosted_versions::get(conn, application_id, profile_id, number))
+    }
+
+    async fn hosted_version_by_label(
+        &self,
+        application_id: &str,
+        profile_id: &str,
+        label: &str,
+    ) -> Result<Option<HostedVersion>> {
+        self.read(|conn| hosted_versions::by_label(conn, application_id, profile_id, label))
+    }
+
+    async fn latest_hosted_version(&self, application_id: &str, profile_id: &str) -> Result<Option<HostedVersion>> {
+        self.read(|conn| hosted_versions::latest(conn, application_id, profile_id))
+    }
+
+    async fn hosted_versions(
+        &self,
+        application_id: &str,
+        profile_id: &str,
+        label: Option<&LabelFilter>,
+        slice: Slice,
+    ) -> Result<Vec<Listed<HostedVersionInfo>>> {
+        self.read(|conn| hosted_versions::list(conn, application_id, profile_id, label, slice))
+    }
+
+    async fn delete_hosted_version(&self, application_id: &str, profile_id: &str, number: i64) -> Result<()> {
+        let (application_id, profile_id) = (application_id.to_owned(), profile_id.to_owned());
+        self.write(move |tx| hosted_versions::delete(tx, &application_id, &profile_id, number))
+            .await
+    }
+
+    // ---- deployment strategies ----
+
+    async fn create_deployment_strategy(
+        &self,
+        strategy: &DeploymentStrategy,
+        arn: &str,
+        tags: &Tags,
+        max: u64,
+    ) -> Result<()> {
+        let (strategy, arn, tags) = (strategy.clone(), arn.to_owned(), tags.clone());
+        self.write(move |tx| deployment_strategies::create(tx, &strategy, &arn, &tags, max))
+            .await
+    }
+
+    async fn deployment_strategy(&self, region: &str, id: &str) -> Result<Option<DeploymentStrategy>> {
+        self.read(|conn| deployment_strategies::get(conn, region, id))
+    }
+
+    async fn deployment_strategies(&self, region: &str, slice: Slice) -> Result<Vec<Listed<DeploymentStrategy>>> {
+        self.read(|conn| deployment_strategies::list(conn, region, slice))
+    }
+
+    async fn update_deployment_strategy(&self, strategy: &DeploymentStrategy) -> Result<()> {
+        let strategy = strategy.clone();
+        self.write(move |tx| deployment_strategies::update(tx, &strategy)).await
+    }
+
+    async fn delete_deployment_strategy(&self, region: &str, id: &str, arn: &str) -> Result<()> {
+        let (region, id, arn) = (region.to_owned(), id.to_owned(), arn.to_owned());
+        self.write(move |tx| deployment_strategies::delete(tx, &region, &id, &arn))
+            .await
+    }
+
+    // ---- tags ----
+
+    async fn tags(&self, arn: &str) -> Result<Tags> {
+        self.read(|conn| tags::get(conn, arn))
+    }
+
+    async fn tag(&self, arn: &str, tags: &Tags, max: usize) -> Result<()> {
+        let (arn, tags) = (arn.to_owned(), tags.clone());
+        self.write(move |tx| tags::tag(tx, &arn, &tags, max)).await
+    }
+
+    async fn untag(&self, arn: &str, keys: &[String]) -> Result<()> {
+        let (arn, keys) = (arn.to_owned(), keys.to_vec());
+        self.write(move |tx| tags::untag(tx, &arn, &keys)).await
+    }
+
+    // ---- account settings ----
+
+    async fn account_settings(&self, region: &str) -> Result<Option<AccountSettings>> {
+        self.read(|conn| settings::account_settings(conn, region))
+    }
+
+    async fn put_account_settings(&self, region: &str, settings: &AccountSettings) -> Result<()> {
+        let (region, settings) = (region.to_owned(), *settings);
+        self.write(move |tx| settings::put_account_settings(tx, &region, &settings))
+            .await
+    }
+
+    // ---- secrets ----
+
+    async fn secret(&self, name: &str, candidate: &[u8]) -> Result<Vec<u8>> {
+        if let Some(value) = self.read(|conn| settings::secret(conn, name))? {
+            return Ok(value);
+        }
+        let (name, candidate) = (name.to_owned(), candidate.to_vec());
+        self.write(move |tx| settings::keep_first_secret(tx, &name, &candidate))
+            .await
+    }
+}
