@@ -7,6 +7,9 @@ use serde_json::Value;
 use crate::error::InvalidConfigurationDetail;
 
 fn compile(schema: &str) -> Result<jsonschema::Validator, String> {
+    // The model allows empty validator content (0–32768 characters, spec/appconfig.md §2.3) and
+    // Terraform sends it; an empty schema constrains nothing, like `{}`.
+    let schema = if schema.trim().is_empty() { "{}" } else { schema };
     let schema: Value = serde_json::from_str(schema).map_err(|e| format!("the schema is not valid JSON: {e}"))?;
     let mut options = jsonschema::options();
     if schema.get("$schema").is_none() {
@@ -77,6 +80,8 @@ mod tests {
     fn schema_itself_is_checked() {
         assert!(check_schema(SCHEMA).is_ok());
         assert!(check_schema("{").is_err());
+        assert!(check_schema("").is_ok(), "empty content is allowed by the model");
+        assert!(validate("", br#"{"anything": 1}"#).is_ok());
         assert!(check_schema(r#"{"type": 12}"#).is_err());
     }
 }

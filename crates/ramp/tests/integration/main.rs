@@ -7,11 +7,13 @@ mod harness;
 
 mod applications;
 mod auth;
+mod cli_quickstart;
 mod configuration_profiles;
 mod deployment_strategies;
 mod durability;
 mod environments;
 mod hosted_versions;
+mod model_conformance;
 mod protocol;
 mod settings;
 mod tags;

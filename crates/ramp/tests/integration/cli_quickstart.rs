@@ -1,0 +1,42 @@
+//! The README quick start with the real AWS CLI (`tests/cli/quickstart.sh`) against the real binary.
+
+use std::process::Command;
+
+use crate::harness::TestServer;
+
+const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/cli/quickstart.sh");
+
+#[test]
+fn aws_cli_quickstart_walkthrough_passes() {
+    let aws = Command::new("aws").arg("--version").output();
+    assert!(
+        aws.as_ref().is_ok_and(|o| o.status.success()),
+        "the `aws` command is missing or broken ({}); run `pip install -r tests/requirements.txt`",
+        match &aws {
+            Ok(o) => String::from_utf8_lossy(&o.stderr).into_owned(),
+            Err(e) => e.to_string(),
+        }
+    );
+
+    let server = TestServer::start();
+    let output = Command::new("bash")
+        .arg(SCRIPT)
+        .arg(&server.base_url)
+        .output()
+        .expect("bash runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "tests/cli/quickstart.sh failed ({})\n--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}",
+        output.status
+    );
+    let summary = stdout.lines().last().unwrap_or_default();
+    assert!(
+        summary
+            .strip_suffix(" passed, 0 failed")
+            .and_then(|n| n.parse::<u32>().ok())
+            .is_some_and(|n| n > 0),
+        "no `N passed, 0 failed` summary line:\n{stdout}"
+    );
+}

@@ -1,0 +1,182 @@
+//! ramp against the `appconfig` 2019-10-09 model shipped in the botocore Python package
+//! (`pip install -r tests/requirements.txt`):
+//!
+//! * every model operation is routed by exactly one `Op` with the model's method and URI
+//!   template, and ramp has no operation the model lacks;
+//! * the HTTP statuses of ramp's AWS errors are the model's exception statuses;
+//! * every response of a real server conforms to its output shape, checked by
+//!   `tests/conformance/appconfig_responses.py` (boto3, raw HTTP responses).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::Command;
+
+use ramp_protocol::AwsError;
+use ramp_protocol::appconfig::{Op, ROUTES};
+use serde_json::Value;
+
+use crate::harness::TestServer;
+
+const INSTALL_HINT: &str = "run `pip install -r tests/requirements.txt` (the model conformance test needs python3 with \
+                            botocore and boto3)";
+
+fn workspace_root() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+}
+
+/// The botocore `appconfig` model, read from the installed botocore package.
+fn appconfig_model() -> Value {
+    let output = Command::new("python3")
+        .args(["-c", "import botocore, os; print(os.path.dirname(botocore.__file__))"])
+        .output()
+        .unwrap_or_else(|e| panic!("python3 could not be started ({e}); {INSTALL_HINT}"));
+    assert!(
+        output.status.success(),
+        "botocore is not importable: {}\n{INSTALL_HINT}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let botocore = PathBuf::from(String::from_utf8(output.stdout).unwrap().trim());
+    let path = botocore.join("data/appconfig/2019-10-09/service-2.json.gz");
+    let file = std::fs::File::open(&path).unwrap_or_else(|e| panic!("{}: {e}; {INSTALL_HINT}", path.display()));
+    let mut json = String::new();
+    flate2::read::GzDecoder::new(file)
+        .read_to_string(&mut json)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&json).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn every_model_operation_is_routed_with_the_models_method_and_uri() {
+    let model = appconfig_model();
+    let operations = model["operations"].as_object().expect("model operations");
+
+    // Op name -> every (method, template) the route table gives it.
+    let mut routes: BTreeMap<&str, Vec<(String, &str)>> = BTreeMap::new();
+    for route in ROUTES.routes() {
+        routes
+            .entry(route.op.name())
+            .or_default()
+            .push((route.method.to_string(), route.template));
+    }
+
+    let mut mismatches = Vec::new();
+    for (name, operation) in operations {
+        let method = operation["http"]["method"].as_str().unwrap_or_default();
+        let uri = operation["http"]["requestUri"].as_str().unwrap_or_default();
+        let ops = Op::ALL.iter().filter(|op| op.name() == name).count();
+        if ops != 1 {
+            mismatches.push(format!("{name}: {ops} Op variants carry this name, expected exactly 1"));
+        }
+        match routes.get(name.as_str()).map(Vec::as_slice) {
+            None | Some([]) => mismatches.push(format!("{name}: not routed (model: {method} {uri})")),
+            Some([(route_method, template)]) => {
+                if route_method != method || *template != uri {
+                    mismatches.push(format!(
+                        "{name}: routed as {route_method} {template}, model says {method} {uri}"
+                    ));
+                }
+            }
+            Some(many) => mismatches.push(format!("{name}: {} routes {many:?}, expected 1", many.len())),
+        }
+    }
+    for op in Op::ALL {
+        if !operations.contains_key(op.name()) {
+            mismatches.push(format!(
+                "{}: ramp has this Op but the model has no such operation",
+                op.name()
+            ));
+        }
+        if !routes.contains_key(op.name()) {
+            mismatches.push(format!("{}: Op has no route", op.name()));
+        }
+    }
+    if Op::ALL.len() != operations.len() {
+        mismatches.push(format!(
+            "ramp has {} operations, the model {}",
+            Op::ALL.len(),
+            operations.len()
+        ));
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} route mismatch(es) against the botocore model:\n  {}",
+        mismatches.len(),
+        mismatches.join("\n  ")
+    );
+}
+
+#[test]
+fn error_statuses_match_the_models_exception_shapes() {
+    let model = appconfig_model();
+    let modelled: BTreeMap<&str, Option<u64>> = model["shapes"]
+        .as_object()
+        .expect("model shapes")
+        .iter()
+        .filter(|(_, shape)| shape["exception"].as_bool() == Some(true))
+        .map(|(name, shape)| (name.as_str(), shape["error"]["httpStatusCode"].as_u64()))
+        .collect();
+
+    let ramp = [
+        AwsError::bad_request("m"),
+        AwsError::not_found("m"),
+        AwsError::conflict("m"),
+        AwsError::quota_exceeded("m"),
+        AwsError::payload_too_large(1024, 2048),
+        AwsError::internal(),
+    ];
+    let mut mismatches = Vec::new();
+    for error in &ramp {
+        match modelled.get(error.code) {
+            None => mismatches.push(format!("{}: not an exception shape of the model", error.code)),
+            Some(status) if *status != Some(u64::from(error.status.as_u16())) => mismatches.push(format!(
+                "{}: ramp answers {}, model says {status:?}",
+                error.code,
+                error.status.as_u16()
+            )),
+            Some(_) => {}
+        }
+    }
+    let covered: BTreeSet<&str> = ramp.iter().map(|e| e.code).collect();
+    for name in modelled.keys() {
+        if !covered.contains(name) {
+            mismatches.push(format!("{name}: modelled exception without a ramp constructor"));
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} error status mismatch(es) against the botocore model:\n  {}",
+        mismatches.len(),
+        mismatches.join("\n  ")
+    );
+}
+
+#[test]
+fn every_response_conforms_to_its_output_shape() {
+    let server = TestServer::start();
+    let script = workspace_root().join("tests/conformance/appconfig_responses.py");
+    let output = Command::new("python3")
+        .arg(&script)
+        .arg(&server.base_url)
+        .current_dir(workspace_root())
+        .output()
+        .unwrap_or_else(|e| panic!("python3 could not be started ({e}); {INSTALL_HINT}"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !stderr.contains("ModuleNotFoundError"),
+        "{INSTALL_HINT}\n--- stderr ---\n{stderr}"
+    );
+    assert!(
+        output.status.success(),
+        "{} found model violations ({})\n--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}",
+        script.display(),
+        output.status
+    );
+    let summary = stdout.lines().last().unwrap_or_default();
+    let passed: u32 = summary
+        .strip_suffix(" passed, 0 failed")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no `N passed, 0 failed` summary line:\n{stdout}"));
+    assert!(passed > 0, "no responses were checked:\n{stdout}");
+}
