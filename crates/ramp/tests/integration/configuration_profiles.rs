@@ -1,7 +1,7 @@
 use aws_sdk_appconfig::primitives::Blob;
 use aws_sdk_appconfig::types::{Validator, ValidatorType};
 
-use crate::harness::{TestServer, error_code, error_message};
+use crate::harness::{TestServer, error_code, error_message, new_application, new_hosted_profile};
 
 const SCHEMA: &str = r#"{"type":"object","properties":{"limit":{"type":"integer","maximum":10}},"required":["limit"]}"#;
 
@@ -17,15 +17,7 @@ fn json_schema(content: &str) -> Validator {
 async fn profile_lifecycle() {
     let server = TestServer::start();
     let client = server.appconfig();
-    let app_id = client
-        .create_application()
-        .name("shop")
-        .send()
-        .await
-        .unwrap()
-        .id()
-        .unwrap()
-        .to_owned();
+    let app_id = new_application(&client).await;
 
     let profile = client
         .create_configuration_profile()
@@ -120,15 +112,7 @@ async fn profile_lifecycle() {
 async fn profile_location_type_and_validator_rules() {
     let server = TestServer::start();
     let client = server.appconfig();
-    let app_id = client
-        .create_application()
-        .name("a")
-        .send()
-        .await
-        .unwrap()
-        .id()
-        .unwrap()
-        .to_owned();
+    let app_id = new_application(&client).await;
     let create = |name: &str, uri: &str| {
         client
             .create_configuration_profile()
@@ -207,26 +191,8 @@ async fn profile_location_type_and_validator_rules() {
 async fn profile_with_versions_cannot_be_deleted() {
     let server = TestServer::start();
     let client = server.appconfig();
-    let app_id = client
-        .create_application()
-        .name("a")
-        .send()
-        .await
-        .unwrap()
-        .id()
-        .unwrap()
-        .to_owned();
-    let id = client
-        .create_configuration_profile()
-        .application_id(&app_id)
-        .name("p")
-        .location_uri("hosted")
-        .send()
-        .await
-        .unwrap()
-        .id()
-        .unwrap()
-        .to_owned();
+    let app_id = new_application(&client).await;
+    let id = new_hosted_profile(&client, &app_id, None).await;
     client
         .create_hosted_configuration_version()
         .application_id(&app_id)
@@ -256,15 +222,7 @@ async fn profile_with_versions_cannot_be_deleted() {
 async fn validate_configuration_runs_json_schema_validators() {
     let server = TestServer::start();
     let client = server.appconfig();
-    let app_id = client
-        .create_application()
-        .name("a")
-        .send()
-        .await
-        .unwrap()
-        .id()
-        .unwrap()
-        .to_owned();
+    let app_id = new_application(&client).await;
     let id = client
         .create_configuration_profile()
         .application_id(&app_id)

@@ -161,3 +161,36 @@ where
         .map(str::to_owned)
         .unwrap_or_default()
 }
+
+/// Creates an application and returns its id.
+pub async fn new_application(client: &aws_sdk_appconfig::Client) -> String {
+    client
+        .create_application()
+        .name("app")
+        .send()
+        .await
+        .unwrap()
+        .id()
+        .unwrap()
+        .to_owned()
+}
+
+/// Creates a hosted configuration profile (of `profile_type`, if given) and returns its id.
+pub async fn new_hosted_profile(
+    client: &aws_sdk_appconfig::Client,
+    application_id: &str,
+    profile_type: Option<&str>,
+) -> String {
+    client
+        .create_configuration_profile()
+        .application_id(application_id)
+        .name("profile")
+        .location_uri("hosted")
+        .set_type(profile_type.map(str::to_owned))
+        .send()
+        .await
+        .unwrap()
+        .id()
+        .unwrap()
+        .to_owned()
+}

@@ -1,30 +1,11 @@
 use aws_sdk_appconfig::primitives::Blob;
 
-use crate::harness::{TestServer, error_code, error_message};
+use crate::harness::{TestServer, error_code, error_message, new_application, new_hosted_profile};
 
 async fn profile(client: &aws_sdk_appconfig::Client, profile_type: Option<&str>) -> (String, String) {
-    let app_id = client
-        .create_application()
-        .name("a")
-        .send()
-        .await
-        .unwrap()
-        .id()
-        .unwrap()
-        .to_owned();
-    let id = client
-        .create_configuration_profile()
-        .application_id(&app_id)
-        .name("p")
-        .location_uri("hosted")
-        .set_type(profile_type.map(str::to_owned))
-        .send()
-        .await
-        .unwrap()
-        .id()
-        .unwrap()
-        .to_owned();
-    (app_id, id)
+    let app = new_application(client).await;
+    let profile = new_hosted_profile(client, &app, profile_type).await;
+    (app, profile)
 }
 
 #[tokio::test]

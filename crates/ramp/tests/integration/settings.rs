@@ -1,6 +1,6 @@
 use aws_sdk_appconfig::types::{DeletionProtectionCheck, DeletionProtectionSettings};
 
-use crate::harness::{TestServer, error_code, error_message};
+use crate::harness::{TestServer, error_code, error_message, new_application};
 
 #[tokio::test]
 async fn account_settings_round_trip() {
@@ -69,15 +69,7 @@ async fn deletes_accept_the_deletion_protection_header() {
         .send()
         .await
         .unwrap();
-    let app_id = client
-        .create_application()
-        .name("a")
-        .send()
-        .await
-        .unwrap()
-        .id()
-        .unwrap()
-        .to_owned();
+    let app_id = new_application(&client).await;
     // Never used to retrieve configuration, so protection does not hold either delete back.
     for check in [
         DeletionProtectionCheck::Apply,
