@@ -4,7 +4,7 @@ use regex::Regex;
 
 use super::AppConfig;
 use super::deletion_protection::DeletionProtectionCheck;
-use super::environments::env_error;
+use super::environments::child_error;
 use crate::arn::{Resource, Scope};
 use crate::entities::{ConfigurationProfile, FEATURE_FLAGS_TYPE, HOSTED_LOCATION, Tags, Validator, ValidatorType};
 use crate::error::{Error, Result};
@@ -157,7 +157,7 @@ impl AppConfig {
             Err(store::Error::QuotaExceeded) => Err(Error::QuotaExceeded(format!(
                 "You have reached the maximum number of configuration profiles ({max}) for application {application_id}."
             ))),
-            Err(e) => Err(env_error(e, application_id, &profile.id)),
+            Err(e) => Err(child_error(e, application_id, &profile.id)),
         }
     }
 
@@ -222,7 +222,7 @@ impl AppConfig {
         self.store
             .update_configuration_profile(&profile)
             .await
-            .map_err(|e| env_error(e, application_id, id))?;
+            .map_err(|e| child_error(e, application_id, id))?;
         Ok(profile)
     }
 
@@ -249,7 +249,7 @@ impl AppConfig {
             Err(store::Error::HasChildren(_)) => Err(Error::BadRequest(format!(
                 "Cannot delete configuration profile {id} because there are still hosted configuration versions existing under it."
             ))),
-            other => other.map_err(|e| env_error(e, application_id, id)),
+            other => other.map_err(|e| child_error(e, application_id, id)),
         }
     }
 

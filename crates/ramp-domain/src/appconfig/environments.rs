@@ -43,11 +43,11 @@ fn check_monitors(monitors: &[Monitor]) -> Result<()> {
     Ok(())
 }
 
-/// Maps a store error about an environment of application `app_id`.
-pub(super) fn env_error(e: store::Error, app_id: &str, env_id: &str) -> Error {
+/// Maps a store error about a child (environment, profile, version) of application `app_id`.
+pub(super) fn child_error(e: store::Error, app_id: &str, child_id: &str) -> Error {
     match e {
         store::Error::NotFound(ResourceKind::Application) => Error::not_found(ResourceKind::Application, app_id),
-        store::Error::NotFound(kind) => Error::not_found(kind, env_id),
+        store::Error::NotFound(kind) => Error::not_found(kind, child_id),
         other => other.into(),
     }
 }
@@ -78,7 +78,7 @@ impl AppConfig {
             Err(store::Error::QuotaExceeded) => Err(Error::QuotaExceeded(format!(
                 "You have reached the maximum number of environments ({max}) for application {application_id}."
             ))),
-            Err(e) => Err(env_error(e, application_id, &env.id)),
+            Err(e) => Err(child_error(e, application_id, &env.id)),
         }
     }
 
@@ -128,7 +128,7 @@ impl AppConfig {
         self.store
             .update_environment(&env)
             .await
-            .map_err(|e| env_error(e, application_id, id))?;
+            .map_err(|e| child_error(e, application_id, id))?;
         Ok(env)
     }
 
@@ -146,7 +146,7 @@ impl AppConfig {
         self.store
             .delete_environment(application_id, id, &arn)
             .await
-            .map_err(|e| env_error(e, application_id, id))
+            .map_err(|e| child_error(e, application_id, id))
     }
 }
 

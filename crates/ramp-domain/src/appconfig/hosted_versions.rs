@@ -1,7 +1,7 @@
 use bytes::Bytes;
 
 use super::AppConfig;
-use super::environments::env_error;
+use super::environments::child_error;
 use crate::arn::Scope;
 use crate::entities::{ConfigurationProfile, HostedVersion, HostedVersionInfo, NewHostedVersion, ValidatorType};
 use crate::error::{Error, InvalidConfigurationDetail, Result};
@@ -75,7 +75,7 @@ impl AppConfig {
                     self.quotas.hosted_storage_bytes
                 )));
             }
-            Err(e) => return Err(env_error(e, application_id, profile_id)),
+            Err(e) => return Err(child_error(e, application_id, profile_id)),
         };
         Ok(HostedVersion {
             info: self.with_kms_arn(scope, &profile, info),
@@ -191,7 +191,7 @@ impl AppConfig {
             Err(store::Error::NotFound(ResourceKind::HostedConfigurationVersion)) => {
                 Err(Error::not_found(ResourceKind::HostedConfigurationVersion, number))
             }
-            other => other.map_err(|e| env_error(e, application_id, profile_id)),
+            other => other.map_err(|e| child_error(e, application_id, profile_id)),
         }
     }
 
