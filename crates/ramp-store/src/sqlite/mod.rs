@@ -128,15 +128,12 @@ impl SqliteStore {
         self.writer.write(work).await
     }
 
-    /// Runs a read on a pooled connection, telling a multi-threaded runtime that it may block.
+    /// Runs a read on a pooled connection, on the calling task. Reads are indexed point lookups
+    /// and pages of at most 51 rows on a WAL database, which never waits for the writer: they take
+    /// microseconds, less than handing the task to a blocking thread would cost. (`block_in_place`
+    /// here halved GetApplication throughput: README "Benchmarks".)
     fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        let multi_thread = tokio::runtime::Handle::try_current()
-            .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
-        if multi_thread {
-            tokio::task::block_in_place(|| self.readers.read(f))
-        } else {
-            self.readers.read(f)
-        }
+        self.readers.read(f)
     }
 }
 
