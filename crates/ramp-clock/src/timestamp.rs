@@ -4,8 +4,9 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 /// A point in time as milliseconds since the Unix epoch: how ramp stores time
-/// (DESIGN.md "Storage": timestamps as epoch milliseconds).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+/// (DESIGN.md "Storage": timestamps as epoch milliseconds). Serializes as that integer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct Timestamp(i64);
 
 impl Timestamp {

@@ -56,6 +56,7 @@ pub(crate) fn kind_name(kind: ResourceKind) -> &'static str {
         ResourceKind::ConfigurationProfile => "ConfigurationProfile",
         ResourceKind::HostedConfigurationVersion => "HostedConfigurationVersion",
         ResourceKind::DeploymentStrategy => "DeploymentStrategy",
+        ResourceKind::Deployment => "Deployment",
     }
 }
 

@@ -7,6 +7,7 @@
 
 use async_trait::async_trait;
 
+use crate::deployment::{Alarm, DeployedContent, Deployment};
 use crate::entities::{
     AccountSettings, Application, ConfigurationProfile, DeploymentStrategy, Environment, HostedVersion,
     HostedVersionInfo, NewHostedVersion, Tags,
@@ -20,6 +21,7 @@ pub enum ResourceKind {
     ConfigurationProfile,
     HostedConfigurationVersion,
     DeploymentStrategy,
+    Deployment,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -86,6 +88,8 @@ pub trait Store: Send + Sync + 'static {
     async fn environment(&self, application_id: &str, id: &str) -> Result<Option<Environment>>;
     async fn environments(&self, application_id: &str, slice: Slice) -> Result<Vec<Listed<Environment>>>;
     async fn update_environment(&self, env: &Environment) -> Result<()>;
+    /// Deletes the environment, its deployments (with their content and tags) and its tags;
+    /// fails with `Conflict` while a deployment is in progress.
     async fn delete_environment(&self, application_id: &str, id: &str, arn: &str) -> Result<()>;
 
     // ---- configuration profiles ----
@@ -156,6 +160,46 @@ pub trait Store: Send + Sync + 'static {
     async fn deployment_strategies(&self, region: &str, slice: Slice) -> Result<Vec<Listed<DeploymentStrategy>>>;
     async fn update_deployment_strategy(&self, strategy: &DeploymentStrategy) -> Result<()>;
     async fn delete_deployment_strategy(&self, region: &str, id: &str, arn: &str) -> Result<()>;
+
+    // ---- deployments ----
+    /// Starts a deployment in one transaction: fails with `NotFound(Environment)` when the
+    /// environment is gone and with `Conflict` when it has a deployment in progress
+    /// (`DeploymentState::is_in_progress`); otherwise numbers it one past the environment's
+    /// highest deployment number (ignoring `deployment.deployment_number`), stores it with its
+    /// content and tags (under `{environment_arn}/deployment/{number}`), sets the environment's
+    /// state to DEPLOYING, and returns the stored deployment.
+    async fn start_deployment(
+        &self,
+        deployment: &Deployment,
+        content: &DeployedContent,
+        environment_arn: &str,
+        tags: &Tags,
+    ) -> Result<Deployment>;
+    async fn deployment(&self, application_id: &str, environment_id: &str, number: i64) -> Result<Option<Deployment>>;
+    /// Deployments of an environment, newest first; the cursor is the deployment number.
+    async fn deployments(&self, application_id: &str, environment_id: &str, slice: Slice) -> Result<Vec<Listed<Deployment>>>;
+    /// Replaces a deployment if its stored revision still equals `deployment.revision` (else
+    /// `Conflict`), storing it with `revision + 1`; sets the environment's state in the same
+    /// transaction when `environment_state` is given.
+    async fn update_deployment(
+        &self,
+        deployment: &Deployment,
+        environment_state: Option<crate::entities::EnvironmentState>,
+    ) -> Result<Deployment>;
+    /// Deployments whose `next_due_at` is at or before `now`, earliest first, at most `limit`.
+    async fn due_deployments(&self, now: ramp_clock::Timestamp, limit: usize) -> Result<Vec<Deployment>>;
+    /// The earliest `next_due_at` of any deployment.
+    async fn next_due_at(&self) -> Result<Option<ramp_clock::Timestamp>>;
+    /// Every deployment whose state is in progress.
+    async fn in_progress_deployments(&self) -> Result<Vec<Deployment>>;
+    /// The content a deployment delivers.
+    async fn deployed_content(&self, application_id: &str, environment_id: &str, number: i64)
+    -> Result<Option<DeployedContent>>;
+
+    // ---- alarms (global, by name) ----
+    async fn put_alarm(&self, alarm: &Alarm) -> Result<()>;
+    async fn alarm(&self, name: &str) -> Result<Option<Alarm>>;
+    async fn alarms(&self) -> Result<Vec<Alarm>>;
 
     // ---- tags, by resource ARN ----
     async fn tags(&self, arn: &str) -> Result<Tags>;
