@@ -49,7 +49,10 @@ impl DeploymentState {
     /// A deployment in one of these states blocks another StartDeployment in its environment
     /// (spec/appconfig.md §4.6) and is driven by the engine.
     pub fn is_in_progress(self) -> bool {
-        matches!(self, Self::Deploying | Self::Baking | Self::Validating | Self::RollingBack)
+        matches!(
+            self,
+            Self::Deploying | Self::Baking | Self::Validating | Self::RollingBack
+        )
     }
 }
 
@@ -185,7 +188,9 @@ impl AlarmState {
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        [Self::Ok, Self::Alarm, Self::InsufficientData].into_iter().find(|s| s.as_str() == text)
+        [Self::Ok, Self::Alarm, Self::InsufficientData]
+            .into_iter()
+            .find(|s| s.as_str() == text)
     }
 
     /// ALARM and INSUFFICIENT_DATA both roll a deployment back (spec/appconfig.md §6 "Trigger").

@@ -8,6 +8,7 @@ pub mod error;
 pub mod ids;
 pub mod json_schema;
 pub mod page;
+pub mod rollout;
 pub mod store;
 
 pub use error::{Error, Result};

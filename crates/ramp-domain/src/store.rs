@@ -177,7 +177,12 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Deployment>;
     async fn deployment(&self, application_id: &str, environment_id: &str, number: i64) -> Result<Option<Deployment>>;
     /// Deployments of an environment, newest first; the cursor is the deployment number.
-    async fn deployments(&self, application_id: &str, environment_id: &str, slice: Slice) -> Result<Vec<Listed<Deployment>>>;
+    async fn deployments(
+        &self,
+        application_id: &str,
+        environment_id: &str,
+        slice: Slice,
+    ) -> Result<Vec<Listed<Deployment>>>;
     /// Replaces a deployment if its stored revision still equals `deployment.revision` (else
     /// `Conflict`), storing it with `revision + 1`; sets the environment's state in the same
     /// transaction when `environment_state` is given.
@@ -193,8 +198,12 @@ pub trait Store: Send + Sync + 'static {
     /// Every deployment whose state is in progress.
     async fn in_progress_deployments(&self) -> Result<Vec<Deployment>>;
     /// The content a deployment delivers.
-    async fn deployed_content(&self, application_id: &str, environment_id: &str, number: i64)
-    -> Result<Option<DeployedContent>>;
+    async fn deployed_content(
+        &self,
+        application_id: &str,
+        environment_id: &str,
+        number: i64,
+    ) -> Result<Option<DeployedContent>>;
 
     // ---- alarms (global, by name) ----
     async fn put_alarm(&self, alarm: &Alarm) -> Result<()>;
