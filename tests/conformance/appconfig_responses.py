@@ -39,7 +39,7 @@ from botocore.exceptions import ClientError
 
 # Operations ramp answers with 501 NotImplementedException for now, besides every operation whose
 # name contains "Extension" (extensions and extension associations).
-OUT_OF_SCOPE = {"StartDeployment", "GetDeployment", "ListDeployments", "StopDeployment", "GetConfiguration"}
+OUT_OF_SCOPE = {"GetConfiguration"}
 
 # The model's shapes reuse input patterns for outputs; `Id` outputs also carry the predefined
 # deployment strategies' ids (`AppConfig.AllAtOnce`), which that pattern was never meant for
@@ -401,6 +401,10 @@ def size_problems(where, meta, size, unit):
 
 def range_problems(where, meta, value):
     problems = []
+    # The model gives PercentageComplete a minimum of 1.0, yet AWS's own StartDeployment example
+    # answers 0.0 for a deployment that has not taken its first step (spec/appconfig.md §4.2).
+    if where.endswith("PercentageComplete") and value == 0.0:
+        return problems
     if "min" in meta and value < meta["min"]:
         problems.append(f"{where}: {value} is below the minimum {meta['min']}")
     if "max" in meta and value > meta["max"]:
@@ -690,18 +694,25 @@ def run(c: Checker, account: str):
     c.call_error("DeleteConfigurationProfile", "BadRequestException", **hosted)
     c.call_error("DeleteDeploymentStrategy", "BadRequestException", DeploymentStrategyId="AppConfig.AllAtOnce")
 
-    # --- Out of scope: 501 NotImplementedException ---
+    # --- Deployments ---
     env_params = {"ApplicationId": app_id, "EnvironmentId": env_id}
-    c.call_not_implemented(
-        "StartDeployment",
-        **env_params,
-        DeploymentStrategyId=strategy_id,
-        ConfigurationProfileId=profile_id,
-        ConfigurationVersion="1",
+    deploy = {"DeploymentStrategyId": strategy_id, "ConfigurationProfileId": profile_id, "ConfigurationVersion": "1"}
+    started = c.call("StartDeployment", **env_params, **deploy, Description="conformance", Tags={"run": "1"},
+                     expect={"DeploymentNumber": 1, "State": "DEPLOYING", "ConfigurationVersion": "1"})
+    c.call_error("StartDeployment", "ConflictException", **env_params, **deploy)
+    c.call("GetDeployment", **env_params, DeploymentNumber=1, expect={"DeploymentNumber": 1})
+    c.call("ListDeployments", **env_params)
+    c.call("ListDeployments", **env_params, MaxResults=1)
+    c.call("StopDeployment", **env_params, DeploymentNumber=1, expect={"State": "ROLLED_BACK"})
+    c.call_error("StopDeployment", "BadRequestException", **env_params, DeploymentNumber=1)
+    c.call_error("GetDeployment", "ResourceNotFoundException", **env_params, DeploymentNumber=99)
+    c.call(
+        "ListTagsForResource",
+        ResourceArn=arn(f"application/{app_id}/environment/{env_id}/deployment/{started['DeploymentNumber']}"),
+        expect={"Tags": {"run": "1"}},
     )
-    c.call_not_implemented("GetDeployment", **env_params, DeploymentNumber=1)
-    c.call_not_implemented("ListDeployments", **env_params)
-    c.call_not_implemented("StopDeployment", **env_params, DeploymentNumber=1)
+
+    # --- Out of scope: 501 NotImplementedException ---
     c.call_not_implemented(
         "GetConfiguration", Application=app_id, Environment=env_id, Configuration=profile_id, ClientId="conformance"
     )

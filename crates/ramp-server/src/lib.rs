@@ -17,12 +17,16 @@ use std::sync::Arc;
 use axum::Router;
 use ramp_clock::{ManualClock, SharedClock};
 use ramp_domain::appconfig::AppConfig;
+use ramp_engine::Engine;
 
 pub use auth::Credentials;
 
 /// Everything a request handler needs.
 pub struct AppState {
     pub appconfig: AppConfig,
+    pub engine: Arc<Engine>,
+    /// Bearer token the Alertmanager receiver requires, when set (`--alertmanager-token`).
+    pub alertmanager_token: Option<String>,
     pub clock: SharedClock,
     /// Set with `--manual-clock`: the admin API moves it.
     pub manual_clock: Option<Arc<ManualClock>>,

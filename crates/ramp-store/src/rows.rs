@@ -2,6 +2,9 @@
 
 use bytes::Bytes;
 use ramp_clock::Timestamp;
+use ramp_domain::deployment::{
+    Alarm, AlarmState, DeployedContent, Deployment, DeploymentEvent, DeploymentState, StepTiming, StrategySnapshot,
+};
 use ramp_domain::entities::{
     Application, ConfigurationProfile, DeploymentStrategy, Environment, EnvironmentState, GrowthType, HostedVersion,
     HostedVersionInfo, Monitor, Validator,
@@ -149,6 +152,101 @@ pub(crate) fn strategy(row: &Row<'_>) -> rusqlite::Result<Listed<DeploymentStrat
             replicate_to: row.get(9)?,
             created_at: timestamp(row, 10)?,
         },
+    })
+}
+
+macro_rules! deployment_columns {
+    () => {
+        "application_id, environment_id, deployment_number, configuration_profile_id, \
+     deployment_strategy_id, configuration_name, configuration_location_uri, configuration_version, \
+     hosted_version_number, version_label, description, deployment_duration_in_minutes, growth_type, \
+     growth_factor, final_bake_time_in_minutes, step_timing, state, percentage_complete, started_at, \
+     completed_at, event_log, kms_key_identifier, monitors, next_due_at, revision"
+    };
+}
+pub(crate) use deployment_columns;
+
+/// A deployment; its cursor is its number.
+pub(crate) fn deployment(row: &Row<'_>) -> rusqlite::Result<Listed<Deployment>> {
+    let growth: String = row.get(12)?;
+    let growth_type = GrowthType::parse(&growth).ok_or_else(|| bad(12, format!("unknown growth type {growth:?}")))?;
+    let timing: String = row.get(15)?;
+    let step_timing = parse_step_timing(&timing).ok_or_else(|| bad(15, format!("unknown step timing {timing:?}")))?;
+    let state: String = row.get(16)?;
+    let state = DeploymentState::parse(&state).ok_or_else(|| bad(16, format!("unknown deployment state {state:?}")))?;
+    let number: i64 = row.get(2)?;
+    Ok(Listed {
+        cursor: number,
+        item: Deployment {
+            application_id: row.get(0)?,
+            environment_id: row.get(1)?,
+            deployment_number: number,
+            configuration_profile_id: row.get(3)?,
+            deployment_strategy_id: row.get(4)?,
+            configuration_name: row.get(5)?,
+            configuration_location_uri: row.get(6)?,
+            configuration_version: row.get(7)?,
+            hosted_version_number: row.get(8)?,
+            version_label: row.get(9)?,
+            description: row.get(10)?,
+            strategy: StrategySnapshot {
+                deployment_duration_in_minutes: row.get(11)?,
+                growth_type,
+                growth_factor: row.get(13)?,
+                final_bake_time_in_minutes: row.get(14)?,
+            },
+            step_timing,
+            state,
+            percentage_complete: row.get(17)?,
+            started_at: timestamp(row, 18)?,
+            completed_at: optional_timestamp(row, 19)?,
+            event_log: json::<Vec<DeploymentEvent>>(row, 20)?,
+            kms_key_identifier: row.get(21)?,
+            monitors: json::<Vec<Monitor>>(row, 22)?,
+            next_due_at: optional_timestamp(row, 23)?,
+            revision: row.get(24)?,
+        },
+    })
+}
+
+/// The `step_timing` column's text.
+pub(crate) fn step_timing_str(timing: StepTiming) -> &'static str {
+    match timing {
+        StepTiming::Observed => "OBSERVED",
+        StepTiming::Documented => "DOCUMENTED",
+    }
+}
+
+fn parse_step_timing(text: &str) -> Option<StepTiming> {
+    [StepTiming::Observed, StepTiming::Documented]
+        .into_iter()
+        .find(|t| step_timing_str(*t) == text)
+}
+
+/// `content_type, content` of `deployment_content`.
+pub(crate) fn deployed_content(row: &Row<'_>) -> rusqlite::Result<DeployedContent> {
+    let content: Vec<u8> = row.get(1)?;
+    Ok(DeployedContent {
+        content_type: row.get(0)?,
+        content: Bytes::from(content),
+    })
+}
+
+macro_rules! alarm_columns {
+    () => {
+        "name, state, reason, updated_at"
+    };
+}
+pub(crate) use alarm_columns;
+
+pub(crate) fn alarm(row: &Row<'_>) -> rusqlite::Result<Alarm> {
+    let state: String = row.get(1)?;
+    let state = AlarmState::parse(&state).ok_or_else(|| bad(1, format!("unknown alarm state {state:?}")))?;
+    Ok(Alarm {
+        name: row.get(0)?,
+        state,
+        reason: row.get(2)?,
+        updated_at: timestamp(row, 3)?,
     })
 }
 

@@ -8,6 +8,8 @@ use anyhow::{Context, bail};
 use clap::Args;
 use ramp_clock::{ManualClock, SharedClock, SystemClock};
 use ramp_domain::appconfig::{AppConfig, Quotas};
+use ramp_domain::deployment::StepTiming;
+use ramp_engine::Engine;
 use ramp_server::{AppState, Credentials};
 use ramp_store::SqliteStore;
 
@@ -34,6 +36,9 @@ pub struct ServeArgs {
     /// Freeze ramp's clock; move it with POST /_ramp/clock.
     #[arg(long, env = "RAMP_MANUAL_CLOCK")]
     manual_clock: bool,
+    /// With --manual-clock: the time it starts at (ISO-8601), e.g. where a restarted test left it.
+    #[arg(long, env = "RAMP_MANUAL_CLOCK_START", requires = "manual_clock", value_parser = parse_timestamp)]
+    manual_clock_start: Option<ramp_clock::Timestamp>,
     /// Access key id that clients sign with (with --secret-access-key).
     #[arg(long, env = "RAMP_ACCESS_KEY_ID", requires = "secret_access_key")]
     access_key_id: Option<String>,
@@ -48,6 +53,13 @@ pub struct ServeArgs {
     /// A file of credentials in the AWS shared-credentials format (every profile is accepted).
     #[arg(long, env = "RAMP_CREDENTIALS_FILE")]
     credentials_file: Option<PathBuf>,
+    /// How deployment steps are spaced: `observed` (AWS's one real trace, the default) or
+    /// `documented` (the user guide's table); spec/appconfig.md §5.2.
+    #[arg(long, env = "RAMP_STEP_TIMING", default_value = "observed", value_parser = ["observed", "documented"])]
+    step_timing: String,
+    /// Bearer token the Alertmanager receiver (`POST /_ramp/alertmanager`) requires.
+    #[arg(long, env = "RAMP_ALERTMANAGER_TOKEN", hide_env_values = true)]
+    alertmanager_token: Option<String>,
     /// Allow a non-loopback --listen without credentials.
     #[arg(long, env = "RAMP_INSECURE")]
     insecure: bool,
@@ -125,7 +137,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     }
 
     let (clock, manual_clock): (SharedClock, _) = if args.manual_clock {
-        let manual = Arc::new(ManualClock::starting_now());
+        let manual = Arc::new(
+            args.manual_clock_start
+                .map_or_else(ManualClock::starting_now, ManualClock::new),
+        );
         (manual.clone(), Some(manual))
     } else {
         (Arc::new(SystemClock::scaled(args.time_scale)), None)
@@ -138,10 +153,20 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let max_body_bytes = usize::try_from(quotas.hosted_configuration_bytes)
         .unwrap_or(usize::MAX)
         .saturating_add(64 * 1024);
-    let appconfig = AppConfig::new(store, clock.clone(), quotas).await?;
+    let step_timing = if args.step_timing == "documented" {
+        StepTiming::Documented
+    } else {
+        StepTiming::Observed
+    };
+    let appconfig = AppConfig::new(store.clone(), clock.clone(), quotas)
+        .await?
+        .with_step_timing(step_timing);
+    let engine = Arc::new(Engine::new(store, clock.clone()));
 
     let state = Arc::new(AppState {
         appconfig,
+        engine: engine.clone(),
+        alertmanager_token: args.alertmanager_token,
         clock,
         manual_clock,
         credentials,
@@ -154,11 +179,25 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .with_context(|| format!("binding {}", args.listen))?;
     let address = listener.local_addr()?;
     tracing::info!(%address, data = %db_path.display(), auth = if state.credentials.is_open() { "open" } else { "sigv4" }, "ramp listening on http://{address}");
-    axum::serve(listener, ramp_server::router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let engine_task = tokio::spawn(engine.run(wait_for(stopped)));
+    let server = axum::serve(listener, ramp_server::router(state)).with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        let _ = stop.send(true);
+    });
+    server.await?;
+    let _ = engine_task.await;
     tracing::info!("ramp stopped");
     Ok(())
+}
+
+fn parse_timestamp(text: &str) -> Result<ramp_clock::Timestamp, String> {
+    ramp_clock::Timestamp::parse_iso8601(text).ok_or_else(|| format!("'{text}' is not an ISO-8601 time"))
+}
+
+/// Resolves once `stopped` turns true.
+async fn wait_for(mut stopped: tokio::sync::watch::Receiver<bool>) {
+    let _ = stopped.wait_for(|stop| *stop).await;
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

@@ -6,6 +6,7 @@ mod applications;
 mod configuration_profiles;
 mod deletion_protection;
 mod deployment_strategies;
+mod deployments;
 mod environments;
 mod hosted_versions;
 mod settings;
@@ -18,10 +19,12 @@ use ramp_clock::{SharedClock, Timestamp};
 pub use configuration_profiles::{NewConfigurationProfile, ProfileUpdate};
 pub use deletion_protection::{DeletionProtectionCheck, blocks_deletion};
 pub use deployment_strategies::{NewDeploymentStrategy, StrategyUpdate, predefined_strategies};
+pub use deployments::StartDeploymentRequest;
 pub use environments::{EnvironmentUpdate, NewEnvironment};
 pub use hosted_versions::NewHostedVersionRequest;
 pub use settings::SettingsUpdate;
 
+use crate::deployment::StepTiming;
 use crate::page::PageTokens;
 use crate::store::{self, Store};
 use crate::{Result, ids};
@@ -61,6 +64,7 @@ pub struct AppConfig {
     clock: SharedClock,
     quotas: Quotas,
     pages: PageTokens,
+    step_timing: StepTiming,
 }
 
 impl AppConfig {
@@ -73,7 +77,14 @@ impl AppConfig {
             clock,
             quotas,
             pages: PageTokens::new(key),
+            step_timing: StepTiming::default(),
         })
+    }
+
+    /// How deployments started from now on space their steps (`--step-timing`).
+    pub fn with_step_timing(mut self, step_timing: StepTiming) -> Self {
+        self.step_timing = step_timing;
+        self
     }
 
     fn now(&self) -> Timestamp {

@@ -33,8 +33,14 @@ impl AppConfig {
             Resource::DeploymentStrategy { strategy_id } => {
                 self.deployment_strategy(scope, strategy_id).await.map(|_| ())
             }
-            // Deployments arrive with the deployment engine; until then none exists.
-            Resource::Deployment { .. } => Err(not_found()),
+            Resource::Deployment {
+                application_id,
+                environment_id,
+                deployment_number,
+            } => self
+                .deployment(scope, application_id, environment_id, *deployment_number)
+                .await
+                .map(|_| ()),
         };
         found.map_err(|e| match e {
             Error::NotFound { .. } => not_found(),

@@ -132,3 +132,64 @@ pub struct Page<T> {
 pub struct ResourceTags {
     pub tags: HashMap<String, String>,
 }
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DeploymentEvent {
+    pub event_type: String,
+    pub triggered_by: String,
+    pub description: String,
+    /// ISO-8601 (`Iso8601DateTime`, spec/appconfig.md §1 "Timestamps").
+    pub occurred_at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Deployment {
+    pub application_id: String,
+    pub environment_id: String,
+    pub deployment_strategy_id: String,
+    pub configuration_profile_id: String,
+    pub deployment_number: i64,
+    pub configuration_name: String,
+    pub configuration_location_uri: String,
+    pub configuration_version: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub deployment_duration_in_minutes: i64,
+    pub growth_type: String,
+    pub growth_factor: f64,
+    pub final_bake_time_in_minutes: i64,
+    pub state: String,
+    /// Newest first.
+    pub event_log: Vec<DeploymentEvent>,
+    pub percentage_complete: f64,
+    pub started_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kms_key_arn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kms_key_identifier: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version_label: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DeploymentSummary {
+    pub deployment_number: i64,
+    pub configuration_name: String,
+    pub configuration_version: String,
+    pub deployment_duration_in_minutes: i64,
+    pub growth_type: String,
+    pub growth_factor: f64,
+    pub final_bake_time_in_minutes: i64,
+    pub state: String,
+    pub percentage_complete: f64,
+    pub started_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version_label: Option<String>,
+}

@@ -3,6 +3,7 @@
 mod applications;
 mod configuration_profiles;
 mod deployment_strategies;
+mod deployments;
 mod environments;
 mod hosted_versions;
 mod settings;
@@ -72,13 +73,14 @@ pub async fn dispatch(
         Op::GetAccountSettings => settings::get(state, scope, parse(r, l)?).await,
         Op::UpdateAccountSettings => settings::update(state, scope, parse(r, l)?).await,
 
-        // Deployments, the legacy GetConfiguration and extensions have issues of their own
-        // (README, compatibility matrix).
-        Op::StartDeployment
-        | Op::GetDeployment
-        | Op::ListDeployments
-        | Op::StopDeployment
-        | Op::GetConfiguration
+        Op::StartDeployment => deployments::start(state, scope, parse(r, l)?).await,
+        Op::GetDeployment => deployments::get(state, scope, parse(r, l)?).await,
+        Op::ListDeployments => deployments::list(state, scope, parse(r, l)?).await,
+        Op::StopDeployment => deployments::stop(state, scope, parse(r, l)?).await,
+
+        // The legacy GetConfiguration and extensions have issues of their own (README,
+        // compatibility matrix).
+        Op::GetConfiguration
         | Op::CreateExtension
         | Op::GetExtension
         | Op::ListExtensions

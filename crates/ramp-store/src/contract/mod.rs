@@ -13,20 +13,27 @@ use std::task::Poll;
 
 use bytes::Bytes;
 use ramp_clock::Timestamp;
+use ramp_domain::deployment::{
+    DeployedContent, Deployment, DeploymentEvent, DeploymentEventType, DeploymentState, StepTiming, StrategySnapshot,
+    TriggeredBy,
+};
 use ramp_domain::entities::{
     Application, ConfigurationProfile, DeploymentStrategy, Environment, EnvironmentState, GrowthType, HOSTED_LOCATION,
     NewHostedVersion, Tags,
 };
+mod alarms;
 mod applications;
 mod concurrency;
 mod configuration_profiles;
 mod deployment_strategies;
+mod deployments;
 mod environments;
 mod hosted_versions;
 mod pagination;
 mod settings;
 mod tags;
 
+pub use alarms::alarms_upsert_get_list;
 pub use applications::{
     application_not_found, application_quota, applications_round_trip, delete_application_refused_with_children,
 };
@@ -36,6 +43,11 @@ pub use configuration_profiles::{
     delete_profile_refused_with_hosted_versions,
 };
 pub use deployment_strategies::deployment_strategies_round_trip;
+pub use deployments::{
+    delete_environment_with_deployments, deployment_round_trip, deployment_update_compare_and_set,
+    deployments_due_in_order, deployments_in_progress, deployments_newest_first, deployments_numbered_per_environment,
+    parallel_start_deployments, start_deployment_conflicts_while_in_progress, start_deployment_needs_environment,
+};
 pub use environments::{environment_quota_and_parent, environments_round_trip};
 pub use hosted_versions::{
     hosted_version_expected_latest, hosted_version_labels, hosted_version_not_found, hosted_version_numbering,
@@ -77,12 +89,30 @@ macro_rules! store_contract_tests {
             account_settings_per_region,
             secret_keeps_first_value,
             concurrent_writes_fail_alone,
+            deployment_round_trip,
+            deployments_numbered_per_environment,
+            start_deployment_conflicts_while_in_progress,
+            start_deployment_needs_environment,
+            deployment_update_compare_and_set,
+            deployments_due_in_order,
+            deployments_in_progress,
+            deployments_newest_first,
+            delete_environment_with_deployments,
+            alarms_upsert_get_list,
         );
-        #[tokio::test(flavor = "multi_thread")]
-        async fn parallel_hosted_versions() {
-            let store: ::std::sync::Arc<dyn $crate::contract::Store> = ::std::sync::Arc::new($make);
-            $crate::contract::parallel_hosted_versions(store).await;
-        }
+        $crate::store_contract_tests!(@shared $make;
+            parallel_hosted_versions,
+            parallel_start_deployments,
+        );
+    };
+    (@shared $make:expr; $($name:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread")]
+            async fn $name() {
+                let store: ::std::sync::Arc<dyn $crate::contract::Store> = ::std::sync::Arc::new($make);
+                $crate::contract::$name(store).await;
+            }
+        )*
     };
     (@tests $make:expr; $($name:ident),* $(,)?) => {
         $(
@@ -235,6 +265,101 @@ async fn version_numbers(store: &dyn Store, app_id: &str, label: Option<&LabelFi
         );
     }
     listed.into_iter().map(|l| l.item.version_number).collect()
+}
+
+fn deployment_arn(region: &str, application_id: &str, environment_id: &str, number: i64) -> String {
+    format!(
+        "{}/deployment/{number}",
+        env_arn(region, application_id, environment_id)
+    )
+}
+
+/// A valid deployment just started in `application_id`/`environment_id` (number 0: the store
+/// assigns it), due at once.
+fn deployment(application_id: &str, environment_id: &str) -> Deployment {
+    Deployment {
+        application_id: application_id.to_owned(),
+        environment_id: environment_id.to_owned(),
+        deployment_number: 0,
+        configuration_profile_id: "p".to_owned(),
+        deployment_strategy_id: "AppConfig.Linear50PercentEvery30Seconds".to_owned(),
+        configuration_name: "profile p".to_owned(),
+        configuration_location_uri: HOSTED_LOCATION.to_owned(),
+        configuration_version: "1".to_owned(),
+        hosted_version_number: 1,
+        version_label: None,
+        description: None,
+        strategy: StrategySnapshot {
+            deployment_duration_in_minutes: 1,
+            growth_type: GrowthType::Linear,
+            growth_factor: 50.0,
+            final_bake_time_in_minutes: 1,
+        },
+        step_timing: StepTiming::Observed,
+        state: DeploymentState::Deploying,
+        percentage_complete: 0.0,
+        started_at: at(10),
+        completed_at: None,
+        event_log: vec![DeploymentEvent {
+            event_type: DeploymentEventType::DeploymentStarted,
+            triggered_by: TriggeredBy::User,
+            description: "Deployment started".to_owned(),
+            occurred_at: at(10),
+        }],
+        kms_key_identifier: None,
+        monitors: Vec::new(),
+        next_due_at: Some(at(10)),
+        revision: 0,
+    }
+}
+
+fn content(bytes: &[u8]) -> DeployedContent {
+    DeployedContent {
+        content: Bytes::copy_from_slice(bytes),
+        content_type: "application/json".to_owned(),
+    }
+}
+
+/// An application with environments `environment_ids` in `region`.
+async fn app_with_environments(store: &dyn Store, region: &str, app_id: &str, environment_ids: &[&str]) {
+    store
+        .create_application(&app(region, app_id), &app_arn(region, app_id), &Tags::new(), PLENTY)
+        .await
+        .expect("app");
+    for id in environment_ids {
+        store
+            .create_environment(&env(app_id, id), &env_arn(region, app_id, id), &Tags::new(), PLENTY)
+            .await
+            .expect("environment");
+    }
+}
+
+/// Starts `deployment(app_id, environment_id)`; the stored deployment.
+async fn start(store: &dyn Store, region: &str, app_id: &str, environment_id: &str) -> Deployment {
+    store
+        .start_deployment(
+            &deployment(app_id, environment_id),
+            &content(b"{}"),
+            &env_arn(region, app_id, environment_id),
+            &Tags::new(),
+        )
+        .await
+        .expect("start deployment")
+}
+
+/// Completes `d` (no longer due) and makes its environment ready again; the stored deployment.
+async fn finish(store: &dyn Store, d: &Deployment) -> Deployment {
+    let done = Deployment {
+        state: DeploymentState::Complete,
+        percentage_complete: 100.0,
+        completed_at: Some(at(100)),
+        next_due_at: None,
+        ..d.clone()
+    };
+    store
+        .update_deployment(&done, Some(EnvironmentState::ReadyForDeployment))
+        .await
+        .expect("finish deployment")
 }
 
 /// Polls all `futures` concurrently on the current task (so their writes queue together).

@@ -5,9 +5,11 @@
 //! group-commit writer. The SQL lives in one file per resource, as functions over a connection
 //! (a write job's transaction derefs to one).
 
+mod alarms;
 mod applications;
 mod configuration_profiles;
 mod deployment_strategies;
+mod deployments;
 mod environments;
 mod hosted_versions;
 mod settings;
@@ -19,9 +21,11 @@ mod tests;
 use std::path::{Path, PathBuf};
 
 use async_trait::async_trait;
+use ramp_clock::Timestamp;
+use ramp_domain::deployment::{Alarm, DeployedContent, Deployment};
 use ramp_domain::entities::{
-    AccountSettings, Application, ConfigurationProfile, DeploymentStrategy, Environment, HostedVersion,
-    HostedVersionInfo, NewHostedVersion, Tags,
+    AccountSettings, Application, ConfigurationProfile, DeploymentStrategy, Environment, EnvironmentState,
+    HostedVersion, HostedVersionInfo, NewHostedVersion, Tags,
 };
 use ramp_domain::store::{Error, LabelFilter, Listed, Result, Slice, Store};
 use rusqlite::{Connection, OpenFlags, Transaction};
@@ -34,7 +38,10 @@ use sql::json;
 
 /// The schema, oldest first. Never edit a released migration; add the next file instead.
 pub(crate) fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("../../migrations/sqlite/001_initial.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("../../migrations/sqlite/001_initial.sql")),
+        M::up(include_str!("../../migrations/sqlite/002_deployments.sql")),
+    ])
 }
 
 /// ramp's embedded store: one SQLite file in WAL mode, a group-commit writer thread and a pool
@@ -135,6 +142,14 @@ impl SqliteStore {
     fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         self.readers.read(f)
     }
+}
+
+/// A deployment's JSON columns.
+fn encode(deployment: &Deployment) -> Result<deployments::Encoded> {
+    Ok(deployments::Encoded {
+        event_log: json(&deployment.event_log)?,
+        monitors: json(&deployment.monitors)?,
+    })
 }
 
 impl Drop for SqliteStore {
@@ -335,6 +350,86 @@ impl Store for SqliteStore {
         let (region, id, arn) = (region.to_owned(), id.to_owned(), arn.to_owned());
         self.write(move |tx| deployment_strategies::delete(tx, &region, &id, &arn))
             .await
+    }
+
+    // ---- deployments ----
+
+    async fn start_deployment(
+        &self,
+        deployment: &Deployment,
+        content: &DeployedContent,
+        environment_arn: &str,
+        tags: &Tags,
+    ) -> Result<Deployment> {
+        let encoded = encode(deployment)?;
+        let (deployment, content, environment_arn, tags) = (
+            deployment.clone(),
+            content.clone(),
+            environment_arn.to_owned(),
+            tags.clone(),
+        );
+        self.write(move |tx| deployments::start(tx, &deployment, &encoded, &content, &environment_arn, &tags))
+            .await
+    }
+
+    async fn deployment(&self, application_id: &str, environment_id: &str, number: i64) -> Result<Option<Deployment>> {
+        self.read(|conn| deployments::get(conn, application_id, environment_id, number))
+    }
+
+    async fn deployments(
+        &self,
+        application_id: &str,
+        environment_id: &str,
+        slice: Slice,
+    ) -> Result<Vec<Listed<Deployment>>> {
+        self.read(|conn| deployments::list(conn, application_id, environment_id, slice))
+    }
+
+    async fn update_deployment(
+        &self,
+        deployment: &Deployment,
+        environment_state: Option<EnvironmentState>,
+    ) -> Result<Deployment> {
+        let encoded = encode(deployment)?;
+        let deployment = deployment.clone();
+        self.write(move |tx| deployments::update(tx, &deployment, &encoded, environment_state))
+            .await
+    }
+
+    async fn due_deployments(&self, now: Timestamp, limit: usize) -> Result<Vec<Deployment>> {
+        self.read(|conn| deployments::due(conn, now, limit))
+    }
+
+    async fn next_due_at(&self) -> Result<Option<Timestamp>> {
+        self.read(deployments::next_due_at)
+    }
+
+    async fn in_progress_deployments(&self) -> Result<Vec<Deployment>> {
+        self.read(deployments::in_progress)
+    }
+
+    async fn deployed_content(
+        &self,
+        application_id: &str,
+        environment_id: &str,
+        number: i64,
+    ) -> Result<Option<DeployedContent>> {
+        self.read(|conn| deployments::content(conn, application_id, environment_id, number))
+    }
+
+    // ---- alarms ----
+
+    async fn put_alarm(&self, alarm: &Alarm) -> Result<()> {
+        let alarm = alarm.clone();
+        self.write(move |tx| alarms::put(tx, &alarm)).await
+    }
+
+    async fn alarm(&self, name: &str) -> Result<Option<Alarm>> {
+        self.read(|conn| alarms::get(conn, name))
+    }
+
+    async fn alarms(&self) -> Result<Vec<Alarm>> {
+        self.read(alarms::list)
     }
 
     // ---- tags ----

@@ -48,6 +48,16 @@ impl TestServer {
         self.base_url = base_url;
     }
 
+    /// Like [`restart`](Self::restart), adding `more` flags to this start only.
+    pub fn restart_with(&mut self, kill: bool, more: &[&str]) {
+        self.stop(kill);
+        let mut args = self.extra_args.clone();
+        args.extend(more.iter().map(|s| s.to_string()));
+        let (child, base_url) = spawn(self.data_dir.path(), &args);
+        self.child = child;
+        self.base_url = base_url;
+    }
+
     fn stop(&mut self, kill: bool) {
         let signal = if kill { "-KILL" } else { "-TERM" };
         let _ = Command::new("kill")
@@ -94,6 +104,39 @@ impl TestServer {
             "advancing the clock failed: {}",
             response.status()
         );
+    }
+}
+
+impl TestServer {
+    /// ramp's clock, as `GET /_ramp/clock` reports it.
+    pub async fn clock_now(&self) -> ramp_clock::Timestamp {
+        let body: serde_json::Value = self
+            .http()
+            .get(self.url("/_ramp/clock"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        ramp_clock::Timestamp::parse_iso8601(body["Now"].as_str().unwrap()).unwrap()
+    }
+
+    /// Sets a ramp alarm through the admin API.
+    pub async fn set_alarm(&self, name: &str, state: &str) -> serde_json::Value {
+        let response = self
+            .http()
+            .put(self.url(&format!("/_ramp/alarms/{name}")))
+            .body(format!("{{\"State\": \"{state}\", \"Reason\": \"test\"}}"))
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status().is_success(),
+            "setting alarm {name}: {}",
+            response.status()
+        );
+        response.json().await.unwrap()
     }
 }
 

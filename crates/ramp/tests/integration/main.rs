@@ -10,6 +10,7 @@ mod auth;
 mod cli_quickstart;
 mod configuration_profiles;
 mod deployment_strategies;
+mod deployments;
 mod durability;
 mod environments;
 mod hosted_versions;

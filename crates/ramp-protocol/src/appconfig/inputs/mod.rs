@@ -107,6 +107,7 @@ impl PageRequest {
 mod applications;
 mod configuration_profiles;
 mod deployment_strategies;
+mod deployments;
 mod environments;
 mod hosted_versions;
 mod settings;
@@ -115,6 +116,7 @@ mod tags;
 pub use applications::*;
 pub use configuration_profiles::*;
 pub use deployment_strategies::*;
+pub use deployments::*;
 pub use environments::*;
 pub use hosted_versions::*;
 pub use settings::*;

@@ -1,7 +1,10 @@
-//! The `/_ramp` admin API (DESIGN.md interface contract): health and the clock for now.
+//! The `/_ramp` admin API (DESIGN.md interface contract): health, the clock, alarms and the
+//! Prometheus Alertmanager receiver.
 //!
 //! With credentials configured, every admin route but `/health` needs a SigV4 signature made for
 //! the service `ramp` (`curl --aws-sigv4 "aws:amz:us-east-1:ramp"` can sign).
+
+mod alarms;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,7 +13,7 @@ use axum::body::Body;
 use axum::extract::{OriginalUri, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use http::StatusCode;
 use serde::Deserialize;
@@ -28,8 +31,13 @@ const MAX_ADMIN_BODY_BYTES: usize = 64 * 1024;
 pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
     let signed = Router::new()
         .route("/clock", get(clock).post(advance_clock))
+        .route("/alarms", get(alarms::list))
+        .route("/alarms/{name}", put(alarms::set))
         .layer(axum::middleware::from_fn_with_state(state, require_signature));
-    Router::new().route("/health", get(health)).merge(signed)
+    Router::new()
+        .route("/health", get(health))
+        .route("/alertmanager", post(alarms::alertmanager))
+        .merge(signed)
 }
 
 /// Lets a request through when ramp runs open or its SigV4 signature (service `ramp`) is valid.
@@ -78,7 +86,7 @@ struct AdvanceClock {
     advance_seconds: f64,
 }
 
-fn admin_error(status: StatusCode, message: impl Into<String>) -> Response {
+pub(crate) fn admin_error(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(json!({ "Message": message.into() }))).into_response()
 }
 
@@ -103,5 +111,13 @@ async fn advance_clock(State(state): State<Arc<AppState>>, body: axum::body::Byt
         return admin_error(StatusCode::BAD_REQUEST, "AdvanceSeconds must be a non-negative number");
     }
     let now = manual.advance(Duration::from_secs_f64(request.advance_seconds.min(1.0e12)));
+    // Everything that came due runs before the answer (DESIGN.md "clock").
+    if let Err(e) = state.engine.tick().await {
+        tracing::warn!("engine tick after a clock advance failed: {e}");
+        return admin_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the deployment engine could not catch up",
+        );
+    }
     Json(json!({ "Now": now.to_iso8601() })).into_response()
 }

@@ -1,0 +1,146 @@
+//! The deployment engine: the thin, stateful shell around [`ramp_domain::rollout`].
+//!
+//! Everything it knows lives in the store, so a restarted (or `kill -9`ed) server picks up
+//! where it was: each step is one compare-and-set write of a deployment with every milestone
+//! that came due, stamped with the time it was due. [`Engine::tick`] does all the work due now;
+//! [`Engine::run`] calls it whenever the clock reaches the next due time or something wakes it
+//! (a new deployment, an alarm, a manual clock jump).
+
+mod alarms;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use futures::future::join_all;
+use ramp_clock::{SharedClock, Timestamp};
+use ramp_domain::deployment::{Alarm, Deployment, DeploymentState, TriggeredBy};
+use ramp_domain::rollout;
+use ramp_domain::store::{self, Store};
+use tokio::sync::Notify;
+
+/// Deployments read and written per round of a tick; their writes share group commits.
+const BATCH: usize = 512;
+
+pub struct Engine {
+    store: Arc<dyn Store>,
+    clock: SharedClock,
+    wake: Notify,
+}
+
+/// What a tick did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct TickReport {
+    pub advanced: usize,
+    pub rolled_back: usize,
+}
+
+impl Engine {
+    pub fn new(store: Arc<dyn Store>, clock: SharedClock) -> Self {
+        Self {
+            store,
+            clock,
+            wake: Notify::new(),
+        }
+    }
+
+    /// Asks the running loop to look again now (a deployment started or stopped).
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Applies everything due at the clock's current time: alarm rollbacks first (a deployment
+    /// watching a firing alarm takes no further step), then due milestones.
+    pub async fn tick(&self) -> store::Result<TickReport> {
+        let now = self.clock.now();
+        let alarms = self.store.alarms().await?;
+        let mut report = TickReport {
+            rolled_back: self.roll_back_alarmed(&alarms, now).await?,
+            advanced: 0,
+        };
+        loop {
+            let due = self.store.due_deployments(now, BATCH).await?;
+            if due.is_empty() {
+                return Ok(report);
+            }
+            let count = due.len();
+            let updates = due.iter().filter_map(|d| rollout::advance(d, now));
+            let applied = join_all(updates.map(|next| self.save(next))).await;
+            let saved = applied.into_iter().filter(|saved| *saved).count();
+            report.advanced += saved;
+            // A full batch may hide more due work; a round that saved nothing would only repeat.
+            if count < BATCH || saved == 0 {
+                return Ok(report);
+            }
+        }
+    }
+
+    /// Writes a deployment with compare-and-set; `false` when someone else changed it first
+    /// (StopDeployment racing the engine): the next tick decides again on fresh data.
+    async fn save(&self, next: Deployment) -> bool {
+        let environment_state = Some(rollout::environment_state(next.state));
+        match self.store.update_deployment(&next, environment_state).await {
+            Ok(_) => true,
+            Err(store::Error::Conflict(_)) => false,
+            Err(e) => {
+                tracing::warn!(deployment = next.deployment_number, environment = %next.environment_id, "cannot save deployment: {e}");
+                false
+            }
+        }
+    }
+
+    /// Rolls back every deployment in progress that watches an alarm in ALARM or
+    /// INSUFFICIENT_DATA (spec/appconfig.md §6). COMPLETE deployments are not in progress, so
+    /// alarms no longer touch them.
+    async fn roll_back_alarmed(&self, alarms: &[Alarm], now: Timestamp) -> store::Result<usize> {
+        let firing: Vec<&Alarm> = alarms.iter().filter(|a| a.state.rolls_back()).collect();
+        if firing.is_empty() {
+            return Ok(0);
+        }
+        let in_progress = self.store.in_progress_deployments().await?;
+        let rollbacks = in_progress.iter().filter_map(|d| {
+            if !matches!(d.state, DeploymentState::Deploying | DeploymentState::Baking) {
+                return None;
+            }
+            let alarm_arn = alarms::firing_monitor(d, &firing)?;
+            let reason = format!("Rollback initiated by CloudWatch alarm {alarm_arn}");
+            Some(rollout::roll_back(d, now, TriggeredBy::CloudwatchAlarm, reason))
+        });
+        let saved = join_all(rollbacks.map(|next| self.save(next))).await;
+        Ok(saved.into_iter().filter(|s| *s).count())
+    }
+
+    /// Runs until `shutdown` resolves: tick, then sleep until the next due time or a wake-up.
+    pub async fn run(self: Arc<Self>, shutdown: impl Future<Output = ()>) {
+        tokio::pin!(shutdown);
+        loop {
+            if let Err(e) = self.tick().await {
+                tracing::warn!("deployment engine tick failed: {e}");
+            }
+            let next = self.store.next_due_at().await.unwrap_or_else(|e| {
+                tracing::warn!("cannot read the next due time: {e}");
+                Some(self.clock.now().plus_millis(1_000))
+            });
+            let until_due = async {
+                match next {
+                    Some(due) => ramp_clock::sleep_until(self.clock.as_ref(), due).await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                _ = &mut shutdown => return,
+                _ = self.wake.notified() => {}
+                _ = until_due => {}
+            }
+        }
+    }
+
+    /// Sets a ramp alarm and applies its consequences before returning (DESIGN.md "alarms").
+    pub async fn set_alarm(&self, alarm: Alarm) -> store::Result<TickReport> {
+        self.store.put_alarm(&alarm).await?;
+        self.tick().await
+    }
+
+    pub async fn alarms(&self) -> store::Result<Vec<Alarm>> {
+        self.store.alarms().await
+    }
+}
