@@ -7,6 +7,9 @@
 //! (a new deployment, an alarm, a manual clock jump).
 
 mod alarms;
+mod lag;
+
+pub use lag::LagStats;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -25,6 +28,7 @@ pub struct Engine {
     store: Arc<dyn Store>,
     clock: SharedClock,
     wake: Notify,
+    lag: lag::LagRecorder,
 }
 
 /// What a tick did.
@@ -40,6 +44,7 @@ impl Engine {
             store,
             clock,
             wake: Notify::new(),
+            lag: lag::LagRecorder::default(),
         }
     }
 
@@ -63,8 +68,12 @@ impl Engine {
                 return Ok(report);
             }
             let count = due.len();
-            let updates = due.iter().filter_map(|d| rollout::advance(d, now));
-            let applied = join_all(updates.map(|next| self.save(next))).await;
+            let updates = due.iter().filter_map(|d| {
+                let next = rollout::advance(d, now)?;
+                let added = next.event_log.len() - d.event_log.len();
+                Some((next, added))
+            });
+            let applied = join_all(updates.map(|(next, added)| self.save(next, added))).await;
             let saved = applied.into_iter().filter(|saved| *saved).count();
             report.advanced += saved;
             // A full batch may hide more due work; a round that saved nothing would only repeat.
@@ -76,10 +85,16 @@ impl Engine {
 
     /// Writes a deployment with compare-and-set; `false` when someone else changed it first
     /// (StopDeployment racing the engine): the next tick decides again on fresh data.
-    async fn save(&self, next: Deployment) -> bool {
+    /// `scheduled` is how many events at the end of the log were due milestones, whose lateness
+    /// is recorded once the write is durable.
+    async fn save(&self, next: Deployment, scheduled: usize) -> bool {
         let environment_state = Some(rollout::environment_state(next.state));
         match self.store.update_deployment(&next, environment_state).await {
-            Ok(_) => true,
+            Ok(saved) => {
+                let added = &saved.event_log[saved.event_log.len().saturating_sub(scheduled)..];
+                self.lag.record(added, self.clock.now(), self.clock.scale());
+                true
+            }
             Err(store::Error::Conflict(_)) => false,
             Err(e) => {
                 tracing::warn!(deployment = next.deployment_number, environment = %next.environment_id, "cannot save deployment: {e}");
@@ -105,7 +120,7 @@ impl Engine {
             let reason = format!("Rollback initiated by CloudWatch alarm {alarm_arn}");
             Some(rollout::roll_back(d, now, TriggeredBy::CloudwatchAlarm, reason))
         });
-        let saved = join_all(rollbacks.map(|next| self.save(next))).await;
+        let saved = join_all(rollbacks.map(|next| self.save(next, 0))).await;
         Ok(saved.into_iter().filter(|s| *s).count())
     }
 
@@ -138,6 +153,11 @@ impl Engine {
     pub async fn set_alarm(&self, alarm: Alarm) -> store::Result<TickReport> {
         self.store.put_alarm(&alarm).await?;
         self.tick().await
+    }
+
+    /// How late milestones were applied, in real milliseconds, since the server started.
+    pub fn lag(&self) -> LagStats {
+        self.lag.stats()
     }
 
     pub async fn alarms(&self) -> store::Result<Vec<Alarm>> {

@@ -31,6 +31,7 @@ const MAX_ADMIN_BODY_BYTES: usize = 64 * 1024;
 pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
     let signed = Router::new()
         .route("/clock", get(clock).post(advance_clock))
+        .route("/engine", get(engine))
         .route("/alarms", get(alarms::list))
         .route("/alarms/{name}", put(alarms::set))
         .layer(axum::middleware::from_fn_with_state(state, require_signature));
@@ -78,6 +79,15 @@ async fn health() -> Json<serde_json::Value> {
 
 async fn clock(State(state): State<Arc<AppState>>) -> Json<serde_json::Value> {
     Json(json!({ "Now": state.clock.now().to_iso8601(), "Manual": state.manual_clock.is_some() }))
+}
+
+/// The deployment engine's lag: how long after their due time milestones were durable, in
+/// real milliseconds, since start.
+async fn engine(State(state): State<Arc<AppState>>) -> Json<serde_json::Value> {
+    let lag = state.engine.lag();
+    Json(json!({
+        "Lag": { "Count": lag.count, "P50Millis": lag.p50_millis, "P99Millis": lag.p99_millis, "MaxMillis": lag.max_millis }
+    }))
 }
 
 #[derive(Deserialize)]
