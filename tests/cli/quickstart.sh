@@ -242,6 +242,33 @@ expect_contains "get-application on a missing id" "$(cat "$LAST_ERR")" "Resource
 : >"$LAST_ERR"
 pass "get-application on a missing id fails with ResourceNotFoundException"
 
+# --- A deployment: start, watch, stop ---------------------------------------------------------------
+got="$(appconfig start-deployment --application-id "$APP_ID" --environment-id "$ENV_ID" \
+  --configuration-profile-id "$PROFILE_ID" --configuration-version 1 \
+  --deployment-strategy-id AppConfig.Canary10Percent20Minutes \
+  --query '[DeploymentNumber, State, EventLog[0].EventType]' --output text)"
+expect_eq "start-deployment" "$got" "$(printf '1\tDEPLOYING\tDEPLOYMENT_STARTED')"
+pass "start-deployment with AppConfig.Canary10Percent20Minutes is DEPLOYING"
+
+got="$(appconfig get-environment --application-id "$APP_ID" --environment-id "$ENV_ID" --query State --output text)"
+expect_eq "environment state during the deployment" "$got" "DEPLOYING"
+if aws --endpoint-url "$ENDPOINT" appconfig start-deployment --application-id "$APP_ID" --environment-id "$ENV_ID" \
+  --configuration-profile-id "$PROFILE_ID" --configuration-version 1 \
+  --deployment-strategy-id AppConfig.AllAtOnce >/dev/null 2>"$LAST_ERR"; then
+  fail "a second start-deployment into the same environment succeeded"
+fi
+expect_contains "second start-deployment" "$(cat "$LAST_ERR")" "ConflictException"
+: >"$LAST_ERR"
+pass "a second start-deployment while one is in progress fails with ConflictException"
+
+got="$(appconfig stop-deployment --application-id "$APP_ID" --environment-id "$ENV_ID" --deployment-number 1 \
+  --query State --output text)"
+expect_eq "stop-deployment" "$got" "ROLLED_BACK"
+got="$(appconfig list-deployments --application-id "$APP_ID" --environment-id "$ENV_ID" \
+  --query 'Items[0].[DeploymentNumber, State]' --output text)"
+expect_eq "list-deployments" "$got" "$(printf '1\tROLLED_BACK')"
+pass "stop-deployment rolls it back and list-deployments shows it"
+
 # --- Clean up, children first ------------------------------------------------------------------
 appconfig delete-hosted-configuration-version --application-id "$APP_ID" \
   --configuration-profile-id "$PROFILE_ID" --version-number 1 >/dev/null
