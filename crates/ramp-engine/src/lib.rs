@@ -24,6 +24,9 @@ use tokio::sync::Notify;
 /// Deployments read and written per round of a tick; their writes share group commits.
 const BATCH: usize = 512;
 
+/// Real time to wait before retrying work that a tick could not save.
+const RETRY_AFTER: std::time::Duration = std::time::Duration::from_millis(250);
+
 pub struct Engine {
     store: Arc<dyn Store>,
     clock: SharedClock,
@@ -128,6 +131,7 @@ impl Engine {
     pub async fn run(self: Arc<Self>, shutdown: impl Future<Output = ()>) {
         tokio::pin!(shutdown);
         loop {
+            let ticked_at = self.clock.now();
             if let Err(e) = self.tick().await {
                 tracing::warn!("deployment engine tick failed: {e}");
             }
@@ -137,6 +141,9 @@ impl Engine {
             });
             let until_due = async {
                 match next {
+                    // Due when the tick ran, yet still there: its write failed (logged above).
+                    // Retry shortly rather than spin.
+                    Some(due) if due <= ticked_at => tokio::time::sleep(RETRY_AFTER).await,
                     Some(due) => ramp_clock::sleep_until(self.clock.as_ref(), due).await,
                     None => std::future::pending().await,
                 }
