@@ -27,7 +27,7 @@ const SIGNING_NAME: &str = "appconfig";
 /// Latencies are recorded in microseconds, up to a minute, to 3 significant digits.
 const HISTOGRAM_MAX_MICROS: u64 = 60_000_000;
 
-type HttpClient = Client<HttpConnector, Full<Bytes>>;
+pub type HttpClient = Client<HttpConnector, Full<Bytes>>;
 
 /// One request, built and signed once, then cloned for every send.
 #[derive(Clone, Debug)]
@@ -184,7 +184,7 @@ pub async fn run(client: &HttpClient, template: Template, settings: Settings) ->
     Ok(outcome)
 }
 
-fn new_histogram() -> anyhow::Result<Histogram<u64>> {
+pub fn new_histogram() -> anyhow::Result<Histogram<u64>> {
     Ok(Histogram::new_with_bounds(1, HISTOGRAM_MAX_MICROS, 3)?)
 }
 

@@ -3,12 +3,15 @@
 //! It starts the release `ramp` binary on an empty data directory, times its start-up, then runs
 //! a closed-loop HTTP/1.1 load against GetApplication and CreateHostedConfigurationVersion, and
 //! against a minimal axum endpoint in this process as the machine's ceiling. It prints a
-//! Markdown table to paste into the README.
+//! Markdown table to paste into the README. Last, the deployment-engine scenario (see
+//! [`engine`]) puts thousands of deployments in flight on an accelerated clock and reports how
+//! late their steps are applied, with ramp's CPU time and peak memory.
 //!
 //! The generator shares the machine with the server, so it runs on a tokio runtime with a fixed,
 //! small number of worker threads (1 by default), identical for the ceiling and for ramp.
 
 mod ceiling;
+mod engine;
 mod load;
 mod server;
 
@@ -52,6 +55,21 @@ struct Args {
     /// Run only these parts (comma-separated); all of them when absent.
     #[arg(long, value_enum, value_delimiter = ',')]
     only: Vec<Part>,
+    /// Engine scenario: deployments in flight at once, one per environment.
+    #[arg(long, default_value_t = 10_000)]
+    engine_deployments: usize,
+    /// Engine scenario: ramp's `--time-scale`.
+    #[arg(long, default_value_t = 10.0)]
+    engine_time_scale: f64,
+    /// Engine scenario: the strategy's DeploymentDurationInMinutes (ramp-clock minutes).
+    #[arg(long, default_value_t = 20)]
+    engine_duration_minutes: i64,
+    /// Engine scenario: the strategy's LINEAR GrowthFactor.
+    #[arg(long, default_value_t = 20.0)]
+    engine_growth_factor: f64,
+    /// Engine scenario: the strategy's FinalBakeTimeInMinutes (ramp-clock minutes).
+    #[arg(long, default_value_t = 2)]
+    engine_bake_minutes: i64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -60,6 +78,7 @@ enum Part {
     Get,
     Create,
     Startup,
+    Engine,
 }
 
 impl Args {
@@ -81,6 +100,17 @@ impl Args {
             duration: Duration::from_secs(self.duration_secs),
         }
     }
+
+    fn engine_settings(&self) -> engine::Settings {
+        engine::Settings {
+            deployments: self.engine_deployments,
+            concurrency: self.connections,
+            time_scale: self.engine_time_scale,
+            duration_minutes: self.engine_duration_minutes,
+            growth_factor: self.engine_growth_factor,
+            bake_minutes: self.engine_bake_minutes,
+        }
+    }
 }
 
 /// One line of the table.
@@ -95,7 +125,8 @@ fn main() -> anyhow::Result<()> {
     ensure!(args.duration_secs > 0, "--duration-secs must be at least 1");
     ensure!(args.generator_threads > 0, "--generator-threads must be at least 1");
     let binary = args.ramp_bin();
-    let needs_ramp = args.runs(Part::Get) || args.runs(Part::Create) || args.runs(Part::Startup);
+    let needs_ramp =
+        args.runs(Part::Get) || args.runs(Part::Create) || args.runs(Part::Startup) || args.runs(Part::Engine);
     if needs_ramp && !binary.is_file() {
         bail!(
             "no ramp binary at {}; build it with `cargo build --release -p ramp` or pass --ramp-bin",
@@ -151,9 +182,23 @@ fn main() -> anyhow::Result<()> {
             });
         }
     }
+    // Last: it takes minutes and leaves the machine's page cache and allocator warmest.
+    let engine = if args.runs(Part::Engine) {
+        Some(engine::run(&binary, &args.engine_settings(), &generator)?)
+    } else {
+        None
+    };
     generator.shutdown_timeout(Duration::from_secs(1));
 
+    if cfg!(debug_assertions) {
+        println!("WARNING: ramp-bench is a debug build; build it with --release for figures worth quoting.");
+    }
     print_report(&args, &rows, startup.as_deref());
+    if let Some(outcome) = &engine {
+        engine::print_report(outcome, &binary);
+    }
+    println!();
+    println!("Command: `{}`", command_line());
     let errors: u64 = rows.iter().map(|row| row.outcome.errors).sum();
     if errors > 0 {
         for row in rows.iter().filter(|row| row.outcome.errors > 0) {
@@ -250,9 +295,11 @@ fn print_report(args: &Args, rows: &[Row], startup: Option<&[Duration]>) {
         .map(|row| row.outcome.per_second());
     let cores = std::thread::available_parallelism().map_or(0, usize::from);
 
-    println!();
-    println!("| Operation | req/s | p50 ms | p99 ms | p99.9 ms | errors | % of ceiling |");
-    println!("|---|---:|---:|---:|---:|---:|---:|");
+    if !rows.is_empty() {
+        println!();
+        println!("| Operation | req/s | p50 ms | p99 ms | p99.9 ms | errors | % of ceiling |");
+        println!("|---|---:|---:|---:|---:|---:|---:|");
+    }
     for row in rows {
         let o = &row.outcome;
         let share = ceiling.map_or("n/a".to_owned(), |c| format!("{:.0} %", 100.0 * o.per_second() / c));
@@ -267,7 +314,9 @@ fn print_report(args: &Args, rows: &[Row], startup: Option<&[Duration]>) {
             share
         );
     }
-    println!();
+    if !rows.is_empty() || startup.is_some() {
+        println!();
+    }
     if let Some(times) = startup {
         let mut sorted = times.to_vec();
         sorted.sort();
@@ -304,6 +353,9 @@ fn print_report(args: &Args, rows: &[Row], startup: Option<&[Duration]>) {
             );
         }
     }
+    if rows.is_empty() {
+        return;
+    }
     println!();
     println!(
         "Closed-loop load: hyper 1 client (hyper-util legacy, HTTP/1.1 keep-alive), {} connections × 1 request \
@@ -318,11 +370,6 @@ fn print_report(args: &Args, rows: &[Row], startup: Option<&[Duration]>) {
         cores,
         std::env::temp_dir().display()
     );
-    if cfg!(debug_assertions) {
-        println!("WARNING: ramp-bench is a debug build; build it with --release for figures worth quoting.");
-    }
-    println!();
-    println!("Command: `{}`", command_line());
 }
 
 fn command_line() -> String {

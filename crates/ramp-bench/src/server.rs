@@ -31,11 +31,17 @@ pub struct RampProcess {
 impl RampProcess {
     /// Spawns `ramp serve` on `127.0.0.1:0` with an empty data directory and waits for health.
     pub fn start(binary: &Path) -> anyhow::Result<Self> {
+        Self::start_with(binary, &[])
+    }
+
+    /// [`RampProcess::start`] with further `ramp serve` flags (a time scale, raised quotas).
+    pub fn start_with(binary: &Path, extra_args: &[String]) -> anyhow::Result<Self> {
         let data_dir = tempfile::tempdir().context("creating a data directory")?;
         let mut command = Command::new(binary);
         command
             .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
             .arg(data_dir.path())
+            .args(extra_args)
             .env("RUST_LOG", LOG_FILTER)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -77,6 +83,11 @@ impl RampProcess {
 
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The server's process id, for reading its CPU time and memory from `/proc`.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 }
 

@@ -522,8 +522,18 @@ async fn one_deployment_at_a_time_per_environment() {
         }
     }
     assert_eq!(started, vec![1], "exactly one started");
-    let err = client.delete_environment().application_id(&w.app).environment_id(&w.env).send().await.unwrap_err();
-    assert_eq!(error_code(&err), "ConflictException", "no deleting an environment mid-deployment");
+    let err = client
+        .delete_environment()
+        .application_id(&w.app)
+        .environment_id(&w.env)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error_code(&err),
+        "ConflictException",
+        "no deleting an environment mid-deployment"
+    );
     server.advance_clock(10 * 60).await;
     assert_eq!(
         start(&client, &w, &strategy_id, "2").await,
