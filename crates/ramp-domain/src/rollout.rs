@@ -205,6 +205,22 @@ pub fn revert(deployment: &Deployment, now: Timestamp) -> Deployment {
     next
 }
 
+/// What an environment serves for one configuration profile, given that profile's deployments
+/// in the environment, newest first: the newest deployment still standing, i.e. neither rolled
+/// back nor reverted (spec/appconfig.md §7: a rollback or revert makes the previous version the
+/// deployed one again). A deployment in progress reaches only part of the clients; the data plane
+/// splits them between it and the one before (`None` when there is none).
+pub fn standing<'a>(deployments_newest_first: &'a [Deployment]) -> (Option<&'a Deployment>, Option<&'a Deployment>) {
+    let mut standing = deployments_newest_first
+        .iter()
+        .filter(|d| !matches!(d.state, DeploymentState::RolledBack | DeploymentState::Reverted));
+    match standing.next() {
+        Some(rolling) if rolling.state.is_in_progress() => (Some(rolling), standing.next()),
+        Some(complete) => (None, Some(complete)),
+        None => (None, None),
+    }
+}
+
 /// The environment's state once a deployment has reached its state (spec/appconfig.md §4.5).
 pub fn environment_state(state: DeploymentState) -> EnvironmentState {
     match state {

@@ -269,3 +269,44 @@ proptest! {
         prop_assert!(times.windows(2).all(|w| w[0] <= w[1]), "events in time order");
     }
 }
+
+#[test]
+fn rollback_and_revert_make_the_previous_version_the_deployed_one_again() {
+    let s = strategy(10, GrowthType::Linear, 50.0, 0);
+    let numbered = |n: i64, state: DeploymentState| {
+        let mut d = started(s, StepTiming::Observed);
+        d.deployment_number = n;
+        d.state = state;
+        d
+    };
+    let number = |d: Option<&Deployment>| d.map(|d| d.deployment_number);
+
+    // v1 complete, v2 rolling out: clients are split between 2 (the rollout) and 1.
+    let history = [
+        numbered(2, DeploymentState::Deploying),
+        numbered(1, DeploymentState::Complete),
+    ];
+    let (rolling, deployed) = standing(&history);
+    assert_eq!((number(rolling), number(deployed)), (Some(2), Some(1)));
+
+    // v2 rolled back by an alarm: v1 is what everyone gets again.
+    let history = [
+        numbered(2, DeploymentState::RolledBack),
+        numbered(1, DeploymentState::Complete),
+    ];
+    assert_eq!(standing(&history).1.map(|d| d.deployment_number), Some(1));
+    assert!(standing(&history).0.is_none());
+
+    // v3 completed then reverted: back to v2, skipping the rolled back ones.
+    let history = [
+        numbered(4, DeploymentState::RolledBack),
+        numbered(3, DeploymentState::Reverted),
+        numbered(2, DeploymentState::Complete),
+        numbered(1, DeploymentState::Complete),
+    ];
+    assert_eq!(number(standing(&history).1), Some(2));
+
+    // The very first deployment rolled back: nothing is deployed.
+    let history = [numbered(1, DeploymentState::RolledBack)];
+    assert_eq!(standing(&history), (None, None));
+}
