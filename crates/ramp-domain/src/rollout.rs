@@ -210,7 +210,7 @@ pub fn revert(deployment: &Deployment, now: Timestamp) -> Deployment {
 /// back nor reverted (spec/appconfig.md §7: a rollback or revert makes the previous version the
 /// deployed one again). A deployment in progress reaches only part of the clients; the data plane
 /// splits them between it and the one before (`None` when there is none).
-pub fn standing<'a>(deployments_newest_first: &'a [Deployment]) -> (Option<&'a Deployment>, Option<&'a Deployment>) {
+pub fn standing(deployments_newest_first: &[Deployment]) -> (Option<&Deployment>, Option<&Deployment>) {
     let mut standing = deployments_newest_first
         .iter()
         .filter(|d| !matches!(d.state, DeploymentState::RolledBack | DeploymentState::Reverted));
