@@ -183,9 +183,11 @@ pub trait Store: Send + Sync + 'static {
         environment_id: &str,
         slice: Slice,
     ) -> Result<Vec<Listed<Deployment>>>;
-    /// Replaces a deployment if its stored revision still equals `deployment.revision` (else
-    /// `Conflict`), storing it with `revision + 1`; sets the environment's state in the same
-    /// transaction when `environment_state` is given.
+    /// Stores a deployment's progress (state, percentage, completion time, event log, next due
+    /// time) if its stored revision still equals `deployment.revision` (else `Conflict`), with
+    /// `revision + 1`; what it deployed, and how, never changes after the start. Sets the
+    /// environment's state in the same transaction when `environment_state` is given. Returns
+    /// the deployment as stored.
     async fn update_deployment(
         &self,
         deployment: &Deployment,

@@ -137,39 +137,18 @@ pub(super) fn update(
 ) -> Result<Deployment> {
     let n = execute(
         conn,
-        "UPDATE deployments SET configuration_profile_id = ?5, deployment_strategy_id = ?6, \
-         configuration_name = ?7, configuration_location_uri = ?8, configuration_version = ?9, \
-         hosted_version_number = ?10, version_label = ?11, description = ?12, \
-         deployment_duration_in_minutes = ?13, growth_type = ?14, growth_factor = ?15, \
-         final_bake_time_in_minutes = ?16, step_timing = ?17, state = ?18, percentage_complete = ?19, \
-         started_at = ?20, completed_at = ?21, event_log = ?22, kms_key_identifier = ?23, monitors = ?24, \
-         next_due_at = ?25, revision = ?4 + 1 \
+        "UPDATE deployments SET state = ?5, percentage_complete = ?6, completed_at = ?7, event_log = ?8, \
+         next_due_at = ?9, revision = ?4 + 1 \
          WHERE application_id = ?1 AND environment_id = ?2 AND deployment_number = ?3 AND revision = ?4",
         params![
             d.application_id,
             d.environment_id,
             d.deployment_number,
             d.revision,
-            d.configuration_profile_id,
-            d.deployment_strategy_id,
-            d.configuration_name,
-            d.configuration_location_uri,
-            d.configuration_version,
-            d.hosted_version_number,
-            d.version_label,
-            d.description,
-            d.strategy.deployment_duration_in_minutes,
-            d.strategy.growth_type.as_str(),
-            d.strategy.growth_factor,
-            d.strategy.final_bake_time_in_minutes,
-            step_timing_str(d.step_timing),
             d.state.as_str(),
             d.percentage_complete,
-            d.started_at.millis(),
             d.completed_at.map(Timestamp::millis),
             encoded.event_log,
-            d.kms_key_identifier,
-            encoded.monitors,
             d.next_due_at.map(Timestamp::millis),
         ],
     )?;
