@@ -208,3 +208,10 @@ pub struct Alarm {
     pub reason: String,
     pub updated_at: Timestamp,
 }
+
+/// Told about every change of a deployment once it is durable (the data plane's snapshot
+/// listens, so clients see a step, a rollback or a revert at once).
+#[async_trait::async_trait]
+pub trait DeploymentObserver: Send + Sync {
+    async fn changed(&self, deployment: &Deployment);
+}

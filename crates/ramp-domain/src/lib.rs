@@ -2,6 +2,7 @@
 //! [`ramp_clock::Clock`]. No HTTP, no SQL (ARCHITECTURE.md invariants).
 
 pub mod arn;
+pub mod dataplane;
 pub mod deployment;
 pub mod entities;
 pub mod error;

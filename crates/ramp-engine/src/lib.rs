@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use futures::future::join_all;
 use ramp_clock::{SharedClock, Timestamp};
-use ramp_domain::deployment::{Alarm, Deployment, DeploymentState, TriggeredBy};
+use ramp_domain::deployment::{Alarm, Deployment, DeploymentObserver, DeploymentState, TriggeredBy};
 use ramp_domain::rollout;
 use ramp_domain::store::{self, Store};
 use tokio::sync::Notify;
@@ -32,6 +32,7 @@ pub struct Engine {
     clock: SharedClock,
     wake: Notify,
     lag: lag::LagRecorder,
+    observer: Option<Arc<dyn DeploymentObserver>>,
 }
 
 /// What a tick did.
@@ -48,7 +49,14 @@ impl Engine {
             clock,
             wake: Notify::new(),
             lag: lag::LagRecorder::default(),
+            observer: None,
         }
+    }
+
+    /// Tells `observer` about every deployment the engine saves.
+    pub fn with_observer(mut self, observer: Arc<dyn DeploymentObserver>) -> Self {
+        self.observer = Some(observer);
+        self
     }
 
     /// Asks the running loop to look again now (a deployment started or stopped).
@@ -96,6 +104,9 @@ impl Engine {
             Ok(saved) => {
                 let added = &saved.event_log[saved.event_log.len().saturating_sub(scheduled)..];
                 self.lag.record(added, self.clock.now(), self.clock.scale());
+                if let Some(observer) = &self.observer {
+                    observer.changed(&saved).await;
+                }
                 true
             }
             Err(store::Error::Conflict(_)) => false,

@@ -9,6 +9,7 @@
 //! * [`appconfig`] — the `appconfig` 2019-10-09 operations: route table, inputs, outputs.
 
 pub mod appconfig;
+pub mod appconfigdata;
 pub mod error;
 pub mod request;
 pub mod response;

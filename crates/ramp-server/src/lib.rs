@@ -7,6 +7,7 @@
 
 mod admin;
 mod appconfig;
+mod appconfigdata;
 pub mod auth;
 mod errors;
 mod pipeline;
@@ -17,6 +18,7 @@ use std::sync::Arc;
 use axum::Router;
 use ramp_clock::{ManualClock, SharedClock};
 use ramp_domain::appconfig::AppConfig;
+use ramp_domain::dataplane::DataPlane;
 use ramp_engine::Engine;
 
 pub use auth::Credentials;
@@ -25,6 +27,7 @@ pub use auth::Credentials;
 pub struct AppState {
     pub appconfig: AppConfig,
     pub engine: Arc<Engine>,
+    pub dataplane: Arc<DataPlane>,
     /// Bearer token the Alertmanager receiver requires, when set (`--alertmanager-token`).
     pub alertmanager_token: Option<String>,
     pub clock: SharedClock,

@@ -11,11 +11,12 @@ use bytes::Bytes;
 use http::{HeaderValue, StatusCode};
 use ramp_domain::arn::Scope;
 use ramp_protocol::appconfig::{self as wire, Op};
-use ramp_protocol::routing::Match;
+use ramp_protocol::appconfigdata as data;
+use ramp_protocol::routing::{Labels, Match};
 use ramp_protocol::{AwsError, AwsRequest, AwsResponse};
 
 use crate::request_id::new_request_id;
-use crate::{AppState, appconfig, auth};
+use crate::{AppState, appconfig, appconfigdata, auth};
 
 /// SigV4 signing name of AppConfig (and of AppConfigData too, spec/appconfig.md §1 "Signing").
 const APPCONFIG_SIGNING_NAME: &str = "appconfig";
@@ -31,12 +32,39 @@ pub async fn handle_aws_request(State(state): State<Arc<AppState>>, request: Req
     response
 }
 
+/// The API an operation belongs to.
+#[derive(Clone, Copy)]
+enum Api {
+    AppConfig(Op),
+    AppConfigData(data::Op),
+}
+
+impl Api {
+    fn name(self) -> &'static str {
+        match self {
+            Api::AppConfig(op) => op.name(),
+            Api::AppConfigData(op) => op.name(),
+        }
+    }
+}
+
+/// Finds the operation: AppConfig's routes, then AppConfigData's (their paths never overlap).
+fn route(method: &http::Method, path: &str) -> Result<Option<(Api, Labels)>, AwsError> {
+    if let Match::Found(op, labels) = wire::ROUTES.find(method, path)? {
+        return Ok(Some((Api::AppConfig(op), labels)));
+    }
+    if let Match::Found(op, labels) = data::ROUTES.find(method, path)? {
+        return Ok(Some((Api::AppConfigData(op), labels)));
+    }
+    Ok(None)
+}
+
 async fn run(state: &AppState, request: Request) -> (&'static str, Result<AwsResponse, AwsError>) {
     let (parts, body) = request.into_parts();
     let path = parts.uri.path().to_owned();
-    let op = match wire::ROUTES.find(&parts.method, &path) {
-        Ok(Match::Found(op, labels)) => (op, labels),
-        Ok(Match::MethodNotAllowed | Match::NotFound) => {
+    let (api, labels) = match route(&parts.method, &path) {
+        Ok(Some(found)) => found,
+        Ok(None) => {
             return (
                 "unknown",
                 Err(AwsError::unknown_operation(parts.method.as_str(), &path)),
@@ -44,34 +72,45 @@ async fn run(state: &AppState, request: Request) -> (&'static str, Result<AwsRes
         }
         Err(e) => return ("unknown", Err(e)),
     };
-    let (op, labels) = op;
     let result = async {
-        let body = read_body(body, &parts.headers, state.max_body_bytes, op).await?;
+        let hosted_upload = matches!(api, Api::AppConfig(Op::CreateHostedConfigurationVersion));
+        let body = read_body(body, &parts.headers, state.max_body_bytes, hosted_upload).await?;
         let path_and_query = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
         let request = AwsRequest::new(parts.method.clone(), path_and_query, parts.headers.clone(), body)?;
         let caller = auth::authenticate(&state.credentials, &request, APPCONFIG_SIGNING_NAME, state.clock.now())?;
         let region = caller.region.unwrap_or_else(|| state.default_region.clone());
         let scope = Scope::new(region, state.account_id.clone());
-        appconfig::dispatch(state, &scope, op, &request, &labels).await
+        match api {
+            Api::AppConfig(op) => appconfig::dispatch(state, &scope, op, &request, &labels).await,
+            Api::AppConfigData(op) => appconfigdata::dispatch(state, &scope, op, &request, &labels).await,
+        }
     }
     .await;
-    (op.name(), result)
+    (api.name(), result)
 }
 
 /// Reads the body, refusing more than `limit` bytes without buffering them.
-async fn read_body(body: Body, headers: &http::HeaderMap, limit: usize, op: Op) -> Result<Bytes, AwsError> {
+async fn read_body(
+    body: Body,
+    headers: &http::HeaderMap,
+    limit: usize,
+    hosted_upload: bool,
+) -> Result<Bytes, AwsError> {
     let declared = headers
         .get(http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    let too_large = |size: u64| match op {
-        // The one operation whose model declares it (spec/appconfig.md §2.4).
-        Op::CreateHostedConfigurationVersion => AwsError::payload_too_large(limit as u64, size),
-        _ => AwsError::new(
-            "PayloadTooLargeException",
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "Request body too large",
-        ),
+    let too_large = |size: u64| {
+        if hosted_upload {
+            // The one operation whose model declares it (spec/appconfig.md §2.4).
+            AwsError::payload_too_large(limit as u64, size)
+        } else {
+            AwsError::new(
+                "PayloadTooLargeException",
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Request body too large",
+            )
+        }
     };
     if let Some(size) = declared.filter(|&size| size > limit as u64) {
         drain(body).await;

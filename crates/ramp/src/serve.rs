@@ -8,6 +8,7 @@ use anyhow::{Context, bail};
 use clap::Args;
 use ramp_clock::{ManualClock, SharedClock, SystemClock};
 use ramp_domain::appconfig::{AppConfig, Quotas};
+use ramp_domain::dataplane::DataPlane;
 use ramp_domain::deployment::StepTiming;
 use ramp_engine::Engine;
 use ramp_server::{AppState, Credentials};
@@ -161,11 +162,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let appconfig = AppConfig::new(store.clone(), clock.clone(), quotas)
         .await?
         .with_step_timing(step_timing);
-    let engine = Arc::new(Engine::new(store, clock.clone()));
+    let dataplane = Arc::new(DataPlane::new(store.clone(), clock.clone()).await?);
+    let engine = Arc::new(Engine::new(store, clock.clone()).with_observer(dataplane.clone()));
 
     let state = Arc::new(AppState {
         appconfig,
         engine: engine.clone(),
+        dataplane,
         alertmanager_token: args.alertmanager_token,
         clock,
         manual_clock,

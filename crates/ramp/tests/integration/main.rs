@@ -9,6 +9,7 @@ mod applications;
 mod auth;
 mod cli_quickstart;
 mod configuration_profiles;
+mod dataplane;
 mod deployment_strategies;
 mod deployments;
 mod durability;

@@ -1,0 +1,335 @@
+//! AppConfigData: configuration sessions and GetLatestConfiguration (spec/appconfig.md §10).
+//!
+//! Session state travels in the token ([`tokens`]); what each profile serves is in memory
+//! ([`snapshot`]), refreshed whenever a deployment changes. So GetLatestConfiguration reads no
+//! storage once an entry is loaded.
+
+pub mod snapshot;
+pub mod tokens;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use ramp_clock::SharedClock;
+
+use crate::arn::Scope;
+use crate::deployment::{Deployment, DeploymentObserver, DeploymentState};
+use crate::entities::{Application, ConfigurationProfile, Environment};
+use crate::ids;
+use crate::rollout;
+use crate::store::{self, Slice, Store};
+use snapshot::{Entry, Key, Rolling, Served, Snapshot};
+use tokens::{SessionToken, TokenCodec, TokenError};
+
+/// Tokens are valid this long (spec/appconfig.md §10.2).
+const TOKEN_LIFETIME_MILLIS: i64 = 24 * 60 * 60 * 1000;
+/// The poll interval when the session asks for none (spec/appconfig.md §10.2).
+pub const DEFAULT_POLL_INTERVAL_SECONDS: i64 = 60;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Error {
+    /// An identifier names nothing: the resource type and the request member naming it.
+    NotFound {
+        resource_type: &'static str,
+        member: &'static str,
+        value: String,
+    },
+    /// The token is not one ramp issued, was altered, or was already used.
+    Corrupted(String),
+    Expired,
+    /// Polled before the interval passed; the token stays good.
+    TooEarly,
+    Internal(String),
+}
+
+impl From<store::Error> for Error {
+    fn from(e: store::Error) -> Self {
+        Self::Internal(e.to_string())
+    }
+}
+
+/// What GetLatestConfiguration answers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Latest {
+    /// The configuration, when the session's version changed; `None` for an empty body.
+    pub configuration: Option<Arc<Served>>,
+    pub next_token: String,
+    pub poll_interval_seconds: i64,
+}
+
+pub struct DataPlane {
+    store: Arc<dyn Store>,
+    clock: SharedClock,
+    tokens: TokenCodec,
+    snapshot: Snapshot,
+    /// The sequence of the one live token of each session this node has seen: what makes a
+    /// token single-use.
+    sessions: Mutex<HashMap<String, u64>>,
+}
+
+impl DataPlane {
+    pub async fn new(store: Arc<dyn Store>, clock: SharedClock) -> store::Result<Self> {
+        let key = store.secret("session-token-key", &ids::new_secret()).await?;
+        Ok(Self {
+            store,
+            clock,
+            tokens: TokenCodec::new(key),
+            snapshot: Snapshot::default(),
+            sessions: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// StartConfigurationSession: identifiers are IDs or names.
+    pub async fn start_session(
+        &self,
+        scope: &Scope,
+        application: &str,
+        environment: &str,
+        profile: &str,
+        poll_interval_seconds: Option<i64>,
+    ) -> Result<String, Error> {
+        let app = self.find_application(scope, application).await?;
+        let env = self.find_environment(&app, environment).await?;
+        let profile = self.find_profile(&app, profile).await?;
+        let key: Key = (app.id, env.id, profile.id);
+        if self.snapshot.get(&key).is_none() {
+            self.refresh(&key).await?;
+        }
+        let now = self.clock.now().millis();
+        let token = SessionToken {
+            session: hex_id(),
+            application_id: key.0,
+            environment_id: key.1,
+            profile_id: key.2,
+            interval_seconds: poll_interval_seconds.unwrap_or(DEFAULT_POLL_INTERVAL_SECONDS),
+            sequence: 0,
+            served: None,
+            not_before: now,
+            expires: now + TOKEN_LIFETIME_MILLIS,
+        };
+        self.remember(&token.session, 0);
+        Ok(self.tokens.encode(&token))
+    }
+
+    /// GetLatestConfiguration.
+    pub async fn latest(&self, token: &str) -> Result<Latest, Error> {
+        let now = self.clock.now().millis();
+        // 1. The token: intact, unexpired, unused, and not early.
+        let token = self
+            .tokens
+            .decode(token)
+            .map_err(|TokenError::Corrupted| Error::Corrupted("The configuration token is not valid.".to_owned()))?;
+        if now >= token.expires {
+            return Err(Error::Expired);
+        }
+        if self
+            .live_sequence(&token.session)
+            .is_some_and(|live| live != token.sequence)
+        {
+            return Err(Error::Corrupted("The configuration token was already used.".to_owned()));
+        }
+        if now < token.not_before {
+            return Err(Error::TooEarly);
+        }
+        // 2. What this session should have now.
+        let key: Key = (
+            token.application_id.clone(),
+            token.environment_id.clone(),
+            token.profile_id.clone(),
+        );
+        let entry = match self.snapshot.get(&key) {
+            Some(entry) => entry,
+            None => self.refresh(&key).await?,
+        };
+        let target = entry.for_session(&token.session, &key).cloned();
+        let changed = target
+            .as_ref()
+            .is_some_and(|t| Some(t.deployment_number) != token.served);
+        // 3. The next token in the chain.
+        let next = SessionToken {
+            sequence: token.sequence + 1,
+            served: target.as_ref().map(|t| t.deployment_number).or(token.served),
+            not_before: now + token.interval_seconds * 1000,
+            expires: now + TOKEN_LIFETIME_MILLIS,
+            ..token
+        };
+        self.remember(&next.session, next.sequence);
+        Ok(Latest {
+            configuration: if changed { target } else { None },
+            poll_interval_seconds: next.interval_seconds,
+            next_token: self.tokens.encode(&next),
+        })
+    }
+
+    fn live_sequence(&self, session: &str) -> Option<u64> {
+        self.sessions.lock().ok()?.get(session).copied()
+    }
+
+    fn remember(&self, session: &str, sequence: u64) {
+        if let Ok(mut sessions) = self.sessions.lock() {
+            sessions.insert(session.to_owned(), sequence);
+        }
+    }
+
+    /// Reloads what `key` serves from the store.
+    async fn refresh(&self, key: &Key) -> Result<Arc<Entry>, Error> {
+        let (app, env, profile_id) = key;
+        let profile = self.store.configuration_profile(app, profile_id).await?;
+        let all = self
+            .store
+            .deployments(
+                app,
+                env,
+                Slice {
+                    after: None,
+                    limit: usize::MAX,
+                },
+            )
+            .await?;
+        let history: Vec<Deployment> = all
+            .into_iter()
+            .map(|l| l.item)
+            .filter(|d| &d.configuration_profile_id == profile_id)
+            .collect();
+        let (rolling, deployed) = rollout::standing(&history);
+        let flags = profile.as_ref().is_some_and(ConfigurationProfile::is_feature_flags);
+        let mut entry = Entry::default();
+        if let Some(d) = rolling {
+            entry.rolling = Some(Rolling {
+                served: self.served(d, flags).await?,
+                percentage: d.percentage_complete,
+            });
+        }
+        if let Some(d) = deployed {
+            entry.deployed = Some(self.served(d, flags).await?);
+        }
+        self.snapshot.put(key.clone(), entry);
+        self.snapshot
+            .get(key)
+            .ok_or_else(|| Error::Internal("snapshot unavailable".to_owned()))
+    }
+
+    /// The configuration clients receive from `deployment`: its cached content, in the
+    /// retrieval-time format for feature flags (spec/appconfig.md §10.4).
+    async fn served(&self, deployment: &Deployment, feature_flags: bool) -> Result<Arc<Served>, Error> {
+        let cached = self
+            .store
+            .deployed_content(
+                &deployment.application_id,
+                &deployment.environment_id,
+                deployment.deployment_number,
+            )
+            .await?
+            .ok_or_else(|| Error::Internal(format!("deployment {} has no content", deployment.deployment_number)))?;
+        let (content, content_type) = if feature_flags {
+            let json = ramp_feature_flags::to_retrieval_json(&cached.content)
+                .map_err(|_| Error::Internal("stored feature flags no longer parse".to_owned()))?;
+            (Bytes::from(json), "application/json".to_owned())
+        } else {
+            (cached.content, cached.content_type)
+        };
+        Ok(Arc::new(Served {
+            deployment_number: deployment.deployment_number,
+            content,
+            content_type,
+            version_label: deployment.version_label.clone(),
+        }))
+    }
+
+    async fn find_application(&self, scope: &Scope, identifier: &str) -> Result<Application, Error> {
+        let all = self
+            .store
+            .applications(
+                &scope.region,
+                Slice {
+                    after: None,
+                    limit: usize::MAX,
+                },
+            )
+            .await?;
+        by_id_or_name(all.into_iter().map(|l| l.item), identifier, |a| (&a.id, &a.name))
+            .ok_or_else(|| not_found("Application", "ApplicationIdentifier", identifier))
+    }
+
+    async fn find_environment(&self, app: &Application, identifier: &str) -> Result<Environment, Error> {
+        let all = self
+            .store
+            .environments(
+                &app.id,
+                Slice {
+                    after: None,
+                    limit: usize::MAX,
+                },
+            )
+            .await?;
+        by_id_or_name(all.into_iter().map(|l| l.item), identifier, |e| (&e.id, &e.name))
+            .ok_or_else(|| not_found("Environment", "EnvironmentIdentifier", identifier))
+    }
+
+    async fn find_profile(&self, app: &Application, identifier: &str) -> Result<ConfigurationProfile, Error> {
+        let all = self
+            .store
+            .configuration_profiles(
+                &app.id,
+                None,
+                Slice {
+                    after: None,
+                    limit: usize::MAX,
+                },
+            )
+            .await?;
+        by_id_or_name(all.into_iter().map(|l| l.item), identifier, |p| (&p.id, &p.name))
+            .ok_or_else(|| not_found("ConfigurationProfile", "ConfigurationProfileIdentifier", identifier))
+    }
+}
+
+/// The resource with ID `identifier`, else the oldest one named so (names need not be unique,
+/// spec/appconfig.md §15 "Name uniqueness").
+fn by_id_or_name<T>(
+    items: impl Iterator<Item = T>,
+    identifier: &str,
+    id_and_name: impl Fn(&T) -> (&String, &String),
+) -> Option<T> {
+    let items: Vec<T> = items.collect();
+    let by_id = items.iter().position(|i| id_and_name(i).0 == identifier);
+    let index = by_id.or_else(|| items.iter().position(|i| id_and_name(i).1 == identifier))?;
+    items.into_iter().nth(index)
+}
+
+fn not_found(resource_type: &'static str, member: &'static str, value: &str) -> Error {
+    Error::NotFound {
+        resource_type,
+        member,
+        value: value.to_owned(),
+    }
+}
+
+fn hex_id() -> String {
+    ids::new_secret().iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+#[async_trait]
+impl DeploymentObserver for DataPlane {
+    /// Keeps the snapshot current: a step of a rollout it knows only moves the percentage;
+    /// anything else (a start, a completion, a rollback, a revert) reloads the entry.
+    async fn changed(&self, deployment: &Deployment) {
+        let key: Key = (
+            deployment.application_id.clone(),
+            deployment.environment_id.clone(),
+            deployment.configuration_profile_id.clone(),
+        );
+        let rolling = matches!(deployment.state, DeploymentState::Deploying | DeploymentState::Baking);
+        if rolling
+            && self
+                .snapshot
+                .set_percentage(&key, deployment.deployment_number, deployment.percentage_complete)
+        {
+            return;
+        }
+        if let Err(e) = self.refresh(&key).await {
+            tracing::warn!(application = %key.0, environment = %key.1, profile = %key.2, "cannot refresh served configuration: {e:?}");
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! AWS AppConfigData (`appconfigdata` 2021-11-11): configuration sessions and
+//! GetLatestConfiguration. Signed with the service name `appconfig` (spec/appconfig.md §1).
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use http::{Method, StatusCode};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::routing::{Labels, Route, Router};
+use crate::validate as v;
+use crate::{AwsError, AwsRequest};
+
+/// Every operation of the AppConfigData model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Op {
+    StartConfigurationSession,
+    GetLatestConfiguration,
+}
+
+impl Op {
+    pub const ALL: &'static [Op] = &[Op::StartConfigurationSession, Op::GetLatestConfiguration];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Op::StartConfigurationSession => "StartConfigurationSession",
+            Op::GetLatestConfiguration => "GetLatestConfiguration",
+        }
+    }
+}
+
+pub static ROUTES: LazyLock<Router<Op>> = LazyLock::new(|| {
+    Router::new(&[
+        Route {
+            method: Method::POST,
+            template: "/configurationsessions",
+            op: Op::StartConfigurationSession,
+        },
+        Route {
+            method: Method::GET,
+            template: "/configuration",
+            op: Op::GetLatestConfiguration,
+        },
+    ])
+});
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct StartConfigurationSession {
+    pub application_identifier: String,
+    pub environment_identifier: String,
+    pub configuration_profile_identifier: String,
+    pub required_minimum_poll_interval_in_seconds: Option<i64>,
+}
+
+impl StartConfigurationSession {
+    pub fn parse(req: &AwsRequest, _: &Labels) -> Result<Self, AwsError> {
+        let input: Self = req.json_body()?;
+        v::length("ApplicationIdentifier", &input.application_identifier, 1, 128)?;
+        v::length("EnvironmentIdentifier", &input.environment_identifier, 1, 128)?;
+        v::length(
+            "ConfigurationProfileIdentifier",
+            &input.configuration_profile_identifier,
+            1,
+            128,
+        )?;
+        if let Some(seconds) = input.required_minimum_poll_interval_in_seconds {
+            v::range("RequiredMinimumPollIntervalInSeconds", seconds, 15, 86400)?;
+        }
+        Ok(input)
+    }
+}
+
+#[derive(Debug)]
+pub struct GetLatestConfiguration {
+    pub configuration_token: String,
+}
+
+impl GetLatestConfiguration {
+    pub fn parse(req: &AwsRequest, _: &Labels) -> Result<Self, AwsError> {
+        let token = req
+            .query("configuration_token")
+            .ok_or_else(|| v::missing("ConfigurationToken"))?;
+        // Model `Token`: `\S{1,8192}`.
+        if token.is_empty() || token.len() > 8192 || token.chars().any(char::is_whitespace) {
+            return Err(invalid_parameter(
+                "ConfigurationToken",
+                Problem::Corrupted,
+                "Invalid ConfigurationToken",
+            ));
+        }
+        Ok(Self {
+            configuration_token: token.to_owned(),
+        })
+    }
+}
+
+/// `InvalidParameterProblem` of the data plane's BadRequestException.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    Corrupted,
+    Expired,
+    PollIntervalNotSatisfied,
+}
+
+impl Problem {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Corrupted => "Corrupted",
+            Self::Expired => "Expired",
+            Self::PollIntervalNotSatisfied => "PollIntervalNotSatisfied",
+        }
+    }
+}
+
+/// `BadRequestException` with `Reason: InvalidParameters` and the problem of one parameter
+/// (spec/appconfig.md §10.2; `Details` is a union with exactly one member).
+pub fn invalid_parameter(parameter: &str, problem: Problem, message: impl Into<String>) -> AwsError {
+    AwsError::bad_request(message).with("Reason", "InvalidParameters").with(
+        "Details",
+        json!({ "InvalidParameters": { parameter: { "Problem": problem.as_str() } } }),
+    )
+}
+
+/// The data plane's `ResourceNotFoundException`, with `ResourceType` and `ReferencedBy`.
+pub fn resource_not_found(
+    resource_type: &str,
+    referenced_by: HashMap<String, String>,
+    message: impl Into<String>,
+) -> AwsError {
+    AwsError::new("ResourceNotFoundException", StatusCode::NOT_FOUND, message)
+        .with("ResourceType", resource_type)
+        .with("ReferencedBy", json!(referenced_by))
+}

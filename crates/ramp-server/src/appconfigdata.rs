@@ -1,0 +1,95 @@
+//! AppConfigData operations: StartConfigurationSession and GetLatestConfiguration.
+
+use std::collections::HashMap;
+
+use http::{HeaderName, StatusCode};
+use ramp_domain::arn::Scope;
+use ramp_domain::dataplane::Error;
+use ramp_protocol::appconfigdata::{self as wire, Op, Problem};
+use ramp_protocol::routing::Labels;
+use ramp_protocol::{AwsError, AwsRequest, AwsResponse};
+use serde_json::json;
+
+use crate::AppState;
+
+fn to_aws(error: Error) -> AwsError {
+    const TOKEN: &str = "ConfigurationToken";
+    match error {
+        Error::NotFound {
+            resource_type,
+            member,
+            value,
+        } => {
+            let message = format!("{resource_type} {value} could not be found.");
+            wire::resource_not_found(resource_type, HashMap::from([(member.to_owned(), value)]), message)
+        }
+        Error::Corrupted(message) => wire::invalid_parameter(TOKEN, Problem::Corrupted, message),
+        Error::Expired => wire::invalid_parameter(TOKEN, Problem::Expired, "The configuration token has expired."),
+        // The words clients see from AWS (spec/appconfig.md §10.2).
+        Error::TooEarly => wire::invalid_parameter(TOKEN, Problem::PollIntervalNotSatisfied, "Request too early"),
+        Error::Internal(cause) => {
+            tracing::error!(%cause, "data plane failure");
+            AwsError::internal()
+        }
+    }
+}
+
+pub async fn dispatch(
+    state: &AppState,
+    scope: &Scope,
+    op: Op,
+    request: &AwsRequest,
+    labels: &Labels,
+) -> Result<AwsResponse, AwsError> {
+    match op {
+        Op::StartConfigurationSession => {
+            start_session(state, scope, wire::StartConfigurationSession::parse(request, labels)?).await
+        }
+        Op::GetLatestConfiguration => latest(state, wire::GetLatestConfiguration::parse(request, labels)?).await,
+    }
+}
+
+async fn start_session(
+    state: &AppState,
+    scope: &Scope,
+    input: wire::StartConfigurationSession,
+) -> Result<AwsResponse, AwsError> {
+    let token = state
+        .dataplane
+        .start_session(
+            scope,
+            &input.application_identifier,
+            &input.environment_identifier,
+            &input.configuration_profile_identifier,
+            input.required_minimum_poll_interval_in_seconds,
+        )
+        .await
+        .map_err(to_aws)?;
+    AwsResponse::json(StatusCode::CREATED, &json!({ "InitialConfigurationToken": token }))
+}
+
+/// The configuration when the session's version changed, an empty body when not; the next
+/// token and the poll interval every time (spec/appconfig.md §10.2).
+async fn latest(state: &AppState, input: wire::GetLatestConfiguration) -> Result<AwsResponse, AwsError> {
+    let latest = state
+        .dataplane
+        .latest(&input.configuration_token)
+        .await
+        .map_err(to_aws)?;
+    let header = HeaderName::from_static;
+    let response = match &latest.configuration {
+        Some(served) => AwsResponse::payload(StatusCode::OK, &served.content_type, served.content.clone())
+            .opt_header(header("version-label"), served.version_label.as_deref()),
+        None => AwsResponse {
+            status: StatusCode::OK,
+            headers: Vec::new(),
+            body: bytes::Bytes::new(),
+        },
+    };
+    Ok(response
+        .header(header("next-poll-configuration-token"), &latest.next_token)
+        .header(
+            header("next-poll-interval-in-seconds"),
+            latest.poll_interval_seconds.to_string(),
+        ))
+}

@@ -1,0 +1,335 @@
+//! AppConfigData through the official SDK: token chains, poll intervals, and what each client
+//! session receives at every moment of a rollout, a rollback and a revert.
+
+use aws_sdk_appconfig::types::GrowthType;
+use aws_sdk_appconfigdata::Client as DataClient;
+use aws_sdk_appconfigdata::error::ProvideErrorMetadata;
+use aws_sdk_appconfigdata::operation::get_latest_configuration::GetLatestConfigurationOutput;
+use aws_sdk_appconfigdata::types::{BadRequestDetails, InvalidParameterProblem};
+
+use crate::deployments::world;
+use crate::harness::TestServer;
+
+async fn session(data: &DataClient, app: &str, env: &str, profile: &str) -> String {
+    data.start_configuration_session()
+        .application_identifier(app)
+        .environment_identifier(env)
+        .configuration_profile_identifier(profile)
+        .required_minimum_poll_interval_in_seconds(15)
+        .send()
+        .await
+        .unwrap()
+        .initial_configuration_token()
+        .unwrap()
+        .to_owned()
+}
+
+async fn poll(data: &DataClient, token: &str) -> GetLatestConfigurationOutput {
+    data.get_latest_configuration()
+        .configuration_token(token)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn body(out: &GetLatestConfigurationOutput) -> String {
+    String::from_utf8(out.configuration().map(|b| b.as_ref().to_vec()).unwrap_or_default()).unwrap()
+}
+
+fn problem<E: ProvideErrorMetadata + std::fmt::Debug>(
+    err: &aws_sdk_appconfigdata::error::SdkError<E, aws_sdk_appconfigdata::config::http::HttpResponse>,
+) -> (String, String) {
+    let raw: serde_json::Value = serde_json::from_slice(err.raw_response().unwrap().body().bytes().unwrap()).unwrap();
+    let code = err
+        .as_service_error()
+        .and_then(|e| e.code())
+        .unwrap_or_default()
+        .to_owned();
+    (
+        code,
+        raw["Details"]["InvalidParameters"]["ConfigurationToken"]["Problem"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn token_chain_intervals_and_empty_bodies() {
+    let server = TestServer::start();
+    let client = server.appconfig();
+    let data = server.appconfigdata();
+    let w = world(&client).await;
+
+    // By names, before anything is deployed: an empty body and a next token.
+    let token = session(&data, "app", "prod", "profile").await;
+    let first = poll(&data, &token).await;
+    assert_eq!(body(&first), "");
+    assert_eq!(first.next_poll_interval_in_seconds(), 15);
+
+    client
+        .start_deployment()
+        .application_id(&w.app)
+        .environment_id(&w.env)
+        .configuration_profile_id(&w.profile)
+        .deployment_strategy_id("AppConfig.AllAtOnce")
+        .configuration_version("v1")
+        .send()
+        .await
+        .unwrap();
+    server.advance_clock(0).await;
+
+    // Too early: refused, and the token stays good.
+    let next = first.next_poll_configuration_token().unwrap().to_owned();
+    let err = data
+        .get_latest_configuration()
+        .configuration_token(&next)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        problem(&err),
+        ("BadRequestException".into(), "PollIntervalNotSatisfied".into())
+    );
+    assert!(
+        err.as_service_error()
+            .unwrap()
+            .message()
+            .unwrap()
+            .contains("Request too early")
+    );
+    if let Some(BadRequestDetails::InvalidParameters(map)) = err.as_service_error().and_then(|e| match e {
+        aws_sdk_appconfigdata::operation::get_latest_configuration::GetLatestConfigurationError::BadRequestException(b) => b.details().cloned(),
+        _ => None,
+    }) {
+        assert_eq!(map["ConfigurationToken"].problem(), Some(&InvalidParameterProblem::PollIntervalNotSatisfied));
+    } else {
+        panic!("the SDK reads Details.InvalidParameters");
+    }
+
+    server.advance_clock(15).await;
+    let got = poll(&data, &next).await;
+    assert_eq!(body(&got), r#"{"release": "v1"}"#);
+    assert_eq!(got.content_type(), Some("application/json"));
+    assert_eq!(got.version_label(), Some("v1"));
+
+    server.advance_clock(15).await;
+    let unchanged = poll(&data, got.next_poll_configuration_token().unwrap()).await;
+    assert_eq!(body(&unchanged), "", "empty when the session already has it");
+
+    // Single use, tamper-proof, 24 hours.
+    let err = data
+        .get_latest_configuration()
+        .configuration_token(&next)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(problem(&err).1, "Corrupted");
+    let mut forged = unchanged.next_poll_configuration_token().unwrap().to_owned();
+    forged.insert(3, 'x');
+    let err = data
+        .get_latest_configuration()
+        .configuration_token(&forged)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(problem(&err).1, "Corrupted");
+    server.advance_clock(25 * 3600).await;
+    let err = data
+        .get_latest_configuration()
+        .configuration_token(unchanged.next_poll_configuration_token().unwrap())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(problem(&err).1, "Expired");
+}
+
+#[tokio::test]
+async fn session_errors() {
+    let server = TestServer::start();
+    let client = server.appconfig();
+    let data = server.appconfigdata();
+    let w = world(&client).await;
+    let err = data
+        .start_configuration_session()
+        .application_identifier("nope")
+        .environment_identifier(&w.env)
+        .configuration_profile_identifier(&w.profile)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.as_service_error().and_then(|e| e.code()),
+        Some("ResourceNotFoundException")
+    );
+    let raw: serde_json::Value = serde_json::from_slice(err.raw_response().unwrap().body().bytes().unwrap()).unwrap();
+    assert_eq!(raw["ResourceType"], "Application");
+    assert_eq!(raw["ReferencedBy"]["ApplicationIdentifier"], "nope");
+    let err = data
+        .start_configuration_session()
+        .application_identifier(&w.app)
+        .environment_identifier(&w.env)
+        .configuration_profile_identifier("missing")
+        .send()
+        .await
+        .unwrap_err();
+    let raw: serde_json::Value = serde_json::from_slice(err.raw_response().unwrap().body().bytes().unwrap()).unwrap();
+    assert_eq!(raw["ResourceType"], "ConfigurationProfile");
+    let err = data
+        .start_configuration_session()
+        .application_identifier(&w.app)
+        .environment_identifier(&w.env)
+        .configuration_profile_identifier(&w.profile)
+        .required_minimum_poll_interval_in_seconds(14)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.as_service_error().and_then(|e| e.code()),
+        Some("BadRequestException")
+    );
+    // Default interval: 60 seconds.
+    let token = data
+        .start_configuration_session()
+        .application_identifier(&w.app)
+        .environment_identifier(&w.env)
+        .configuration_profile_identifier(&w.profile)
+        .send()
+        .await
+        .unwrap();
+    let out = poll(&data, token.initial_configuration_token().unwrap()).await;
+    assert_eq!(out.next_poll_interval_in_seconds(), 60);
+}
+
+#[tokio::test]
+async fn a_quarter_of_two_thousand_sessions_get_the_new_version_at_25_percent() {
+    let server = TestServer::start();
+    let client = server.appconfig();
+    let data = server.appconfigdata();
+    let w = world(&client).await;
+    let start = |version: &str, strategy: &str| {
+        client
+            .start_deployment()
+            .application_id(&w.app)
+            .environment_id(&w.env)
+            .configuration_profile_id(&w.profile)
+            .deployment_strategy_id(strategy)
+            .configuration_version(version)
+            .send()
+    };
+    start("v1", "AppConfig.AllAtOnce").await.unwrap();
+    server.advance_clock(11 * 60).await;
+    let strategy = client
+        .create_deployment_strategy()
+        .name("quarter")
+        .deployment_duration_in_minutes(15)
+        .growth_factor(25.0)
+        .growth_type(GrowthType::Linear)
+        .send()
+        .await
+        .unwrap();
+    let strategy_id = strategy.id().unwrap().to_owned();
+
+    // 2,000 sessions, each holding v1.
+    let mut tokens = Vec::new();
+    for _ in 0..2000 {
+        let token = session(&data, &w.app, &w.env, &w.profile).await;
+        let first = poll(&data, &token).await;
+        assert_eq!(body(&first), r#"{"release": "v1"}"#);
+        tokens.push(first.next_poll_configuration_token().unwrap().to_owned());
+    }
+    let mut holds_v2 = vec![false; tokens.len()];
+
+    // One round of polls: returns how many sessions received v2 in it and refreshes tokens.
+    async fn round(data: &DataClient, tokens: &mut [String], holds_v2: &mut [bool]) -> (usize, usize) {
+        let (mut got_v2, mut got_v1) = (0, 0);
+        for (i, token) in tokens.iter_mut().enumerate() {
+            let out = poll(data, token).await;
+            match body(&out).as_str() {
+                r#"{"release": "v2"}"# => {
+                    assert!(!holds_v2[i], "a session that has v2 is not sent it again");
+                    holds_v2[i] = true;
+                    got_v2 += 1;
+                }
+                r#"{"release": "v1"}"# => {
+                    assert!(holds_v2[i], "only sessions that had v2 get v1 again");
+                    holds_v2[i] = false;
+                    got_v1 += 1;
+                }
+                "" => {}
+                other => panic!("unexpected configuration {other}"),
+            }
+            *token = out.next_poll_configuration_token().unwrap().to_owned();
+        }
+        (got_v2, got_v1)
+    }
+
+    let number = start("v2", &strategy_id).await.unwrap().deployment_number();
+    server.advance_clock(3 * 60).await;
+    let (at25, _) = round(&data, &mut tokens, &mut holds_v2).await;
+    assert!(
+        (400..=600).contains(&at25),
+        "{at25} of 2000 sessions at 25 % (20–30 % expected)"
+    );
+    server.advance_clock(3 * 60).await;
+    let (more, lost) = round(&data, &mut tokens, &mut holds_v2).await;
+    let at50 = holds_v2.iter().filter(|h| **h).count();
+    assert_eq!(lost, 0, "sessions keep v2 while the rollout goes on");
+    assert!((900..=1100).contains(&at50), "{at50} of 2000 at 50 % ({more} new)");
+
+    // An alarm rolls it back: exactly the sessions holding v2 receive v1 again.
+    server.set_alarm("errors", "ALARM").await;
+    server.advance_clock(60).await;
+    let (gained, back_to_v1) = round(&data, &mut tokens, &mut holds_v2).await;
+    assert_eq!((gained, back_to_v1), (0, at50));
+    let d = client
+        .get_deployment()
+        .application_id(&w.app)
+        .environment_id(&w.env)
+        .deployment_number(number)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(d.state().unwrap().as_str(), "ROLLED_BACK");
+}
+
+#[tokio::test]
+async fn a_revert_sends_everyone_back_to_the_previous_version() {
+    let server = TestServer::start();
+    let client = server.appconfig();
+    let data = server.appconfigdata();
+    let w = world(&client).await;
+    for version in ["v1", "v2"] {
+        client
+            .start_deployment()
+            .application_id(&w.app)
+            .environment_id(&w.env)
+            .configuration_profile_id(&w.profile)
+            .deployment_strategy_id("AppConfig.AllAtOnce")
+            .configuration_version(version)
+            .send()
+            .await
+            .unwrap();
+        server.advance_clock(11 * 60).await;
+    }
+    let token = session(&data, &w.app, &w.env, &w.profile).await;
+    let out = poll(&data, &token).await;
+    assert_eq!(body(&out), r#"{"release": "v2"}"#);
+    client
+        .stop_deployment()
+        .application_id(&w.app)
+        .environment_id(&w.env)
+        .deployment_number(2)
+        .allow_revert(true)
+        .send()
+        .await
+        .unwrap();
+    server.advance_clock(15).await;
+    let out = poll(&data, out.next_poll_configuration_token().unwrap()).await;
+    assert_eq!(
+        body(&out),
+        r#"{"release": "v1"}"#,
+        "a non-empty body with the previous version"
+    );
+    assert_eq!(out.version_label(), Some("v1"));
+}
