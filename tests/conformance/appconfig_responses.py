@@ -31,6 +31,7 @@ import base64
 import json
 import re
 import sys
+import urllib.request
 
 import boto3
 from botocore import xform_name
@@ -39,7 +40,7 @@ from botocore.exceptions import ClientError
 
 # Operations ramp answers with 501 NotImplementedException for now, besides every operation whose
 # name contains "Extension" (extensions and extension associations).
-OUT_OF_SCOPE = {"GetConfiguration"}
+OUT_OF_SCOPE: set = set()
 
 # The model's shapes reuse input patterns for outputs; `Id` outputs also carry the predefined
 # deployment strategies' ids (`AppConfig.AllAtOnce`), which that pattern was never meant for
@@ -703,6 +704,9 @@ def run(c: Checker, account: str):
     c.call("GetDeployment", **env_params, DeploymentNumber=1, expect={"DeploymentNumber": 1})
     c.call("ListDeployments", **env_params)
     c.call("ListDeployments", **env_params, MaxResults=1)
+    # Let ramp's (manual) clock run the engine so the deployment has reached its clients.
+    urllib.request.urlopen(urllib.request.Request(c.client.meta.endpoint_url + "/_ramp/clock", data=b'{"AdvanceSeconds": 0}', method="POST"))
+    c.call("GetConfiguration", Application=app_id, Environment=env_id, Configuration=profile_id, ClientId="conformance")
     c.call("StopDeployment", **env_params, DeploymentNumber=1, expect={"State": "ROLLED_BACK"})
     c.call_error("StopDeployment", "BadRequestException", **env_params, DeploymentNumber=1)
     c.call_error("GetDeployment", "ResourceNotFoundException", **env_params, DeploymentNumber=99)
@@ -713,9 +717,6 @@ def run(c: Checker, account: str):
     )
 
     # --- Out of scope: 501 NotImplementedException ---
-    c.call_not_implemented(
-        "GetConfiguration", Application=app_id, Environment=env_id, Configuration=profile_id, ClientId="conformance"
-    )
     action = {
         "Name": "notify",
         "Uri": "arn:aws:lambda:us-east-1:000000000000:function:notify",

@@ -87,6 +87,9 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<()>;
     async fn environment(&self, application_id: &str, id: &str) -> Result<Option<Environment>>;
     async fn environments(&self, application_id: &str, slice: Slice) -> Result<Vec<Listed<Environment>>>;
+    /// Stores an environment's name, description and monitors. Its state belongs to its
+    /// deployments and its last access to `record_access`, so a concurrent change of either is
+    /// never overwritten by an update made from an older read.
     async fn update_environment(&self, env: &Environment) -> Result<()>;
     /// Deletes the environment, its deployments (with their content and tags) and its tags;
     /// fails with `Conflict` while a deployment is in progress.
@@ -108,6 +111,7 @@ pub trait Store: Send + Sync + 'static {
         profile_type: Option<&str>,
         slice: Slice,
     ) -> Result<Vec<Listed<ConfigurationProfile>>>;
+    /// Stores a profile's editable members; its last access belongs to `record_access`.
     async fn update_configuration_profile(&self, profile: &ConfigurationProfile) -> Result<()>;
     /// Deletes the profile and its tags; refuses while hosted versions exist.
     async fn delete_configuration_profile(&self, application_id: &str, id: &str, arn: &str) -> Result<()>;
@@ -206,6 +210,16 @@ pub trait Store: Send + Sync + 'static {
         environment_id: &str,
         number: i64,
     ) -> Result<Option<DeployedContent>>;
+
+    /// Marks an environment and a profile as used to retrieve configuration at `at` (deletion
+    /// protection, spec/appconfig.md §9); never moves a later mark back. Missing rows are ignored.
+    async fn record_access(
+        &self,
+        application_id: &str,
+        environment_id: &str,
+        profile_id: &str,
+        at: ramp_clock::Timestamp,
+    ) -> Result<()>;
 
     // ---- alarms (global, by name) ----
     async fn put_alarm(&self, alarm: &Alarm) -> Result<()>;

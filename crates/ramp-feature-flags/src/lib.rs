@@ -11,7 +11,8 @@
 //!   so what is stored (and returned by `GetHostedConfigurationVersion`) differs from what was sent
 //!   (spec §12; terraform-provider-aws PR #44847).
 //! * `GetLatestConfiguration` serves a flattened "retrieval-time" document instead of the stored
-//!   one (spec §10.4): [`to_retrieval_json`].
+//!   one (spec §10.4): [`to_retrieval`], which is JSON ([`to_retrieval_json`]) unless some flag has
+//!   variants, in which case it is the Amazon Ion document the AppConfig Agent evaluates (`ion.rs`).
 //!
 //! Location strings use dotted paths relative to the document root (`values.myFlag.limit`,
 //! `values.myFlag._variants.0.rule`, `version`); the empty string names the whole document.
@@ -20,6 +21,7 @@
 //! AWS wording is unconfirmed.
 
 mod constraints;
+mod ion;
 mod metadata;
 mod report;
 mod retrieval;
@@ -100,14 +102,43 @@ pub fn prepare_for_storage(
     serde_json::to_vec(&document).map_err(|error| vec![report::malformed(&error)])
 }
 
-/// The retrieval-time JSON clients receive (spec §10.4): {flagKey: {"enabled": bool, ...attributes}}; attributes only when enabled; metadata and definitions stripped. (Used by the data plane later.)
-pub fn to_retrieval_json(stored: &[u8]) -> Result<Vec<u8>, Vec<Violation>> {
+/// The media type of the JSON retrieval-time format (spec §10.4).
+pub const JSON_CONTENT_TYPE: &str = "application/json";
+
+/// The media type ramp serves Ion feature flags with. UNCONFIRMED (spec §10.4): derived from the
+/// file extension the AppConfig Agent's local development mode requires for such files,
+/// `.application%ion%type=AWS.AppConfig.FeatureFlags`.
+pub const ION_CONTENT_TYPE: &str = "application/ion;type=AWS.AppConfig.FeatureFlags";
+
+/// The retrieval-time configuration of a stored flag document: (bytes, content type). JSON
+/// ([`JSON_CONTENT_TYPE`], see [`to_retrieval_json`]) unless the document has multi-variant flags
+/// (see [`has_variants`]); then Amazon Ion text ([`ION_CONTENT_TYPE`]) in the shape AWS documents
+/// for the AppConfig Agent, with every flag of the configuration (basic ones too) in it.
+pub fn to_retrieval(stored: &[u8]) -> Result<(Vec<u8>, &'static str), Vec<Violation>> {
     let document = parse(stored)?;
-    let retrieval = retrieval::project(&document)?;
+    if retrieval::has_variants(&document) {
+        Ok((ion::encode(&document)?, ION_CONTENT_TYPE))
+    } else {
+        Ok((project_json(&document)?, JSON_CONTENT_TYPE))
+    }
+}
+
+/// The retrieval-time JSON clients receive (spec §10.4): `{flagKey: {"enabled": bool,
+/// ...attributes}}`; attributes only when enabled; metadata and definitions stripped.
+///
+/// A multi-variant flag is reduced to its default variant here; [`to_retrieval`] serves documents
+/// with such flags as Ion instead.
+pub fn to_retrieval_json(stored: &[u8]) -> Result<Vec<u8>, Vec<Violation>> {
+    project_json(&parse(stored)?)
+}
+
+fn project_json(document: &Value) -> Result<Vec<u8>, Vec<Violation>> {
+    let retrieval = retrieval::project(document)?;
     serde_json::to_vec(&retrieval).map_err(|error| vec![report::malformed(&error)])
 }
 
-/// Whether any flag in the stored document has `_variants` (multi-variant flags are served as Amazon Ion later).
+/// Whether any flag in the stored document has `_variants` (such documents are served as Amazon Ion
+/// by [`to_retrieval`]).
 ///
 /// An empty `_variants` array does not count: such a flag has no variant to evaluate and is served
 /// like a basic flag. Unparseable content has no variants.

@@ -31,11 +31,11 @@ pub(crate) fn project(document: &Value) -> Result<Value, Vec<Violation>> {
     report.into_result().map(|()| Value::Object(served))
 }
 
-fn project_flag(entry: &Map<String, Value>) -> Map<String, Value> {
+pub(crate) fn project_flag(entry: &Map<String, Value>) -> Map<String, Value> {
     // A multi-variant flag fetched without an evaluation context gets its default (last) variant:
-    // that is the variant that matches when no rule does. The data plane serves such documents as
-    // Amazon Ion through its own path (`has_variants`); this fallback only keeps JSON callers
-    // working. The variant's name is not exposed: the retrieval schema has no room for it.
+    // that is the variant that matches when no rule does. `to_retrieval` serves such documents as
+    // Amazon Ion (`crate::ion`); this fallback only keeps `to_retrieval_json` callers working. The
+    // variant's name is not exposed: the retrieval schema has no room for it.
     let variant = non_empty_variants(entry)
         .and_then(|variants| variants.last())
         .and_then(Value::as_object);
@@ -62,7 +62,7 @@ fn project_flag(entry: &Map<String, Value>) -> Map<String, Value> {
     flag
 }
 
-fn non_empty_variants(entry: &Map<String, Value>) -> Option<&Vec<Value>> {
+pub(crate) fn non_empty_variants(entry: &Map<String, Value>) -> Option<&Vec<Value>> {
     entry
         .get("_variants")
         .and_then(Value::as_array)

@@ -27,8 +27,9 @@ fn to_aws(error: Error) -> AwsError {
         Error::Expired => wire::invalid_parameter(TOKEN, Problem::Expired, "The configuration token has expired."),
         // The words clients see from AWS (spec/appconfig.md §10.2).
         Error::TooEarly => wire::invalid_parameter(TOKEN, Problem::PollIntervalNotSatisfied, "Request too early"),
-        Error::Internal(cause) => {
-            tracing::error!(%cause, "data plane failure");
+        // Only the legacy GetConfiguration refuses feature flags; the data plane serves them.
+        Error::FeatureFlagsNeedTheDataPlane | Error::Internal(_) => {
+            tracing::error!(?error, "data plane failure");
             AwsError::internal()
         }
     }

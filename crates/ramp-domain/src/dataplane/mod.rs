@@ -23,6 +23,9 @@ use crate::store::{self, Slice, Store};
 use snapshot::{Entry, Key, Rolling, Served, Snapshot};
 use tokens::{SessionToken, TokenCodec, TokenError};
 
+/// A profile and environment served within the last minute are not marked again: AWS itself
+/// takes about a minute to register a retrieval for deletion protection (spec/appconfig.md §9).
+const ACCESS_MARK_MILLIS: i64 = 60_000;
 /// Tokens are valid this long (spec/appconfig.md §10.2).
 const TOKEN_LIFETIME_MILLIS: i64 = 24 * 60 * 60 * 1000;
 /// The poll interval when the session asks for none (spec/appconfig.md §10.2).
@@ -39,6 +42,8 @@ pub enum Error {
     /// The token is not one ramp issued, was altered, or was already used.
     Corrupted(String),
     Expired,
+    /// The legacy GetConfiguration does not serve feature flags.
+    FeatureFlagsNeedTheDataPlane,
     /// Polled before the interval passed; the token stays good.
     TooEarly,
     Internal(String),
@@ -67,6 +72,11 @@ pub struct DataPlane {
     /// The sequence of the one live token of each session this node has seen: what makes a
     /// token single-use.
     sessions: Mutex<HashMap<String, u64>>,
+    /// When each (application, environment, profile) was last marked as used.
+    marked: Mutex<HashMap<Key, i64>>,
+    /// Serializes snapshot updates, so a refresh that read the store never lands after a newer
+    /// change it did not see.
+    updates: tokio::sync::Mutex<()>,
 }
 
 impl DataPlane {
@@ -78,6 +88,8 @@ impl DataPlane {
             tokens: TokenCodec::new(key),
             snapshot: Snapshot::default(),
             sessions: Mutex::new(HashMap::new()),
+            marked: Mutex::new(HashMap::new()),
+            updates: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -94,9 +106,7 @@ impl DataPlane {
         let env = self.find_environment(&app, environment).await?;
         let profile = self.find_profile(&app, profile).await?;
         let key: Key = (app.id, env.id, profile.id);
-        if self.snapshot.get(&key).is_none() {
-            self.refresh(&key).await?;
-        }
+        self.entry(&key).await?;
         let now = self.clock.now().millis();
         let token = SessionToken {
             session: hex_id(),
@@ -139,10 +149,7 @@ impl DataPlane {
             token.environment_id.clone(),
             token.profile_id.clone(),
         );
-        let entry = match self.snapshot.get(&key) {
-            Some(entry) => entry,
-            None => self.refresh(&key).await?,
-        };
+        let entry = self.entry(&key).await?;
         let target = entry.for_session(&token.session, &key).cloned();
         let changed = target
             .as_ref()
@@ -156,11 +163,63 @@ impl DataPlane {
             ..token
         };
         self.remember(&next.session, next.sequence);
+        self.mark_used(&key, now).await;
         Ok(Latest {
             configuration: if changed { target } else { None },
             poll_interval_seconds: next.interval_seconds,
             next_token: self.tokens.encode(&next),
         })
+    }
+
+    /// Records that `key` served a client (deletion protection): one durable write per key per
+    /// minute at most, so steady polling costs no storage.
+    async fn mark_used(&self, key: &Key, now: i64) {
+        let due = match self.marked.lock() {
+            Ok(mut marked) => {
+                let due = marked.get(key).is_none_or(|last| now - last >= ACCESS_MARK_MILLIS);
+                if due {
+                    marked.insert(key.clone(), now);
+                }
+                due
+            }
+            Err(_) => false,
+        };
+        if due
+            && let Err(e) = self
+                .store
+                .record_access(&key.0, &key.1, &key.2, ramp_clock::Timestamp::from_millis(now))
+                .await
+        {
+            tracing::warn!("cannot record a configuration retrieval: {e}");
+        }
+    }
+
+    /// The legacy GetConfiguration (spec/appconfig.md §10.6): the client's ID takes the place of a
+    /// session, so a client lands in the same bucket on every call; the content is empty when the
+    /// client already has the version. Feature flags are refused, as AWS does.
+    pub async fn legacy_configuration(
+        &self,
+        scope: &Scope,
+        application: &str,
+        environment: &str,
+        profile: &str,
+        client_id: &str,
+        client_version: Option<&str>,
+    ) -> Result<Option<(Arc<Served>, bool)>, Error> {
+        let app = self.find_application(scope, application).await?;
+        let env = self.find_environment(&app, environment).await?;
+        let profile = self.find_profile(&app, profile).await?;
+        if profile.is_feature_flags() {
+            return Err(Error::FeatureFlagsNeedTheDataPlane);
+        }
+        let key: Key = (app.id, env.id, profile.id);
+        let entry = self.entry(&key).await?;
+        let Some(target) = entry.for_session(client_id, &key).cloned() else {
+            return Ok(None);
+        };
+        self.mark_used(&key, self.clock.now().millis()).await;
+        let unchanged = client_version == Some(target.configuration_version.as_str());
+        Ok(Some((target, unchanged)))
     }
 
     fn live_sequence(&self, session: &str) -> Option<u64> {
@@ -173,7 +232,19 @@ impl DataPlane {
         }
     }
 
-    /// Reloads what `key` serves from the store.
+    /// What `key` serves: from memory, or loaded from the store the first time.
+    async fn entry(&self, key: &Key) -> Result<Arc<Entry>, Error> {
+        if let Some(entry) = self.snapshot.get(key) {
+            return Ok(entry);
+        }
+        let _update = self.updates.lock().await;
+        match self.snapshot.get(key) {
+            Some(entry) => Ok(entry),
+            None => self.refresh(key).await,
+        }
+    }
+
+    /// Reloads what `key` serves from the store. Callers hold `updates`.
     async fn refresh(&self, key: &Key) -> Result<Arc<Entry>, Error> {
         let (app, env, profile_id) = key;
         let profile = self.store.configuration_profile(app, profile_id).await?;
@@ -200,6 +271,7 @@ impl DataPlane {
             entry.rolling = Some(Rolling {
                 served: self.served(d, flags).await?,
                 percentage: d.percentage_complete,
+                revision: d.revision,
             });
         }
         if let Some(d) = deployed {
@@ -212,7 +284,7 @@ impl DataPlane {
     }
 
     /// The configuration clients receive from `deployment`: its cached content, in the
-    /// retrieval-time format for feature flags (spec/appconfig.md §10.4).
+    /// retrieval-time format for feature flags.
     async fn served(&self, deployment: &Deployment, feature_flags: bool) -> Result<Arc<Served>, Error> {
         let cached = self
             .store
@@ -224,14 +296,16 @@ impl DataPlane {
             .await?
             .ok_or_else(|| Error::Internal(format!("deployment {} has no content", deployment.deployment_number)))?;
         let (content, content_type) = if feature_flags {
-            let json = ramp_feature_flags::to_retrieval_json(&cached.content)
+            // JSON for plain flags, Amazon Ion once a flag has variants (spec/appconfig.md §10.4).
+            let (served, content_type) = ramp_feature_flags::to_retrieval(&cached.content)
                 .map_err(|_| Error::Internal("stored feature flags no longer parse".to_owned()))?;
-            (Bytes::from(json), "application/json".to_owned())
+            (Bytes::from(served), content_type.to_owned())
         } else {
             (cached.content, cached.content_type)
         };
         Ok(Arc::new(Served {
             deployment_number: deployment.deployment_number,
+            configuration_version: deployment.hosted_version_number.to_string(),
             content,
             content_type,
             version_label: deployment.version_label.clone(),
@@ -320,12 +394,14 @@ impl DeploymentObserver for DataPlane {
             deployment.environment_id.clone(),
             deployment.configuration_profile_id.clone(),
         );
+        let _update = self.updates.lock().await;
         let rolling = matches!(deployment.state, DeploymentState::Deploying | DeploymentState::Baking);
-        if rolling
-            && self
-                .snapshot
-                .set_percentage(&key, deployment.deployment_number, deployment.percentage_complete)
-        {
+        let (number, percentage, revision) = (
+            deployment.deployment_number,
+            deployment.percentage_complete,
+            deployment.revision,
+        );
+        if rolling && self.snapshot.set_percentage(&key, number, percentage, revision) {
             return;
         }
         if let Err(e) = self.refresh(&key).await {

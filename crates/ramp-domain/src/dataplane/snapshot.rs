@@ -12,6 +12,8 @@ use sha2::{Digest, Sha256};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Served {
     pub deployment_number: i64,
+    /// The hosted version number (the legacy API's `Configuration-Version`).
+    pub configuration_version: String,
     pub content: Bytes,
     pub content_type: String,
     pub version_label: Option<String>,
@@ -22,6 +24,8 @@ pub struct Served {
 pub struct Rolling {
     pub served: Arc<Served>,
     pub percentage: f64,
+    /// The deployment revision the percentage comes from: older news never overwrites newer.
+    pub revision: i64,
 }
 
 /// What one (application, environment, profile) serves.
@@ -79,9 +83,10 @@ impl Snapshot {
         }
     }
 
-    /// Moves the rolling deployment of `key` to `percentage`, if it is `deployment_number`.
-    /// `false` when the entry doesn't know that deployment as rolling (a refresh is needed).
-    pub fn set_percentage(&self, key: &Key, deployment_number: i64, percentage: f64) -> bool {
+    /// Moves the rolling deployment of `key` to `percentage`, if it is `deployment_number` and
+    /// `revision` is not older than what the entry has. `false` when the entry doesn't know that
+    /// deployment as rolling (a refresh is needed).
+    pub fn set_percentage(&self, key: &Key, deployment_number: i64, percentage: f64, revision: i64) -> bool {
         let Ok(mut entries) = self.entries.write() else {
             return false;
         };
@@ -91,8 +96,11 @@ impl Snapshot {
         match &entry.rolling {
             Some(rolling) if rolling.served.deployment_number == deployment_number => {
                 let mut updated = (**entry).clone();
-                if let Some(rolling) = updated.rolling.as_mut() {
+                if let Some(rolling) = updated.rolling.as_mut()
+                    && revision >= rolling.revision
+                {
                     rolling.percentage = percentage;
+                    rolling.revision = revision;
                 }
                 *entry = Arc::new(updated);
                 true
@@ -109,6 +117,7 @@ mod tests {
     fn served(n: i64) -> Arc<Served> {
         Arc::new(Served {
             deployment_number: n,
+            configuration_version: n.to_string(),
             content: Bytes::from(format!("v{n}")),
             content_type: "text/plain".into(),
             version_label: None,
@@ -125,6 +134,7 @@ mod tests {
             rolling: Some(Rolling {
                 served: served(2),
                 percentage: 25.0,
+                revision: 0,
             }),
             deployed: Some(served(1)),
         };

@@ -1,6 +1,7 @@
 //! AppConfig operations: parse the wire input, call the domain, answer with the wire shape.
 
 mod applications;
+mod configuration;
 mod configuration_profiles;
 mod deployment_strategies;
 mod deployments;
@@ -78,10 +79,10 @@ pub async fn dispatch(
         Op::ListDeployments => deployments::list(state, scope, parse(r, l)?).await,
         Op::StopDeployment => deployments::stop(state, scope, parse(r, l)?).await,
 
-        // The legacy GetConfiguration and extensions have issues of their own (README,
-        // compatibility matrix).
-        Op::GetConfiguration
-        | Op::CreateExtension
+        Op::GetConfiguration => configuration::get(state, scope, parse(r, l)?).await,
+
+        // Extensions have an issue of their own (README, compatibility matrix).
+        Op::CreateExtension
         | Op::GetExtension
         | Op::ListExtensions
         | Op::UpdateExtension

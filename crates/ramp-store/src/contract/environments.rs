@@ -48,22 +48,13 @@ pub async fn environments_round_trip(store: &dyn Store) {
         ..e.clone()
     };
     store.update_environment(&updated).await.expect("update");
-    assert_eq!(store.environment("a", "e1").await.expect("get"), Some(updated.clone()));
-    for state in [
-        EnvironmentState::RollingBack,
-        EnvironmentState::RolledBack,
-        EnvironmentState::Reverted,
-    ] {
-        let changed = Environment {
-            state,
-            ..updated.clone()
-        };
-        store.update_environment(&changed).await.expect("update state");
-        assert_eq!(
-            store.environment("a", "e1").await.expect("get").map(|e| e.state),
-            Some(state)
-        );
-    }
+    // Name, description and monitors change; state and last access are not the update's to set.
+    let expected = Environment {
+        state: e.state,
+        last_accessed_at: e.last_accessed_at,
+        ..updated.clone()
+    };
+    assert_eq!(store.environment("a", "e1").await.expect("get"), Some(expected));
 
     let listed = store.environments("a", ALL).await.expect("list");
     assert_eq!(listed.len(), 1);
@@ -116,4 +107,39 @@ pub async fn environment_quota_and_parent(store: &dyn Store) {
         .await
         .expect("other app");
     assert_eq!(store.environments("a", ALL).await.expect("list").len(), 2);
+}
+
+/// Retrievals mark an environment and a profile; a mark never moves back.
+pub async fn record_access_moves_forward(store: &dyn Store) {
+    super::app_with_environments(store, "us-east-1", "acc1", &["e1"]).await;
+    store
+        .create_configuration_profile(
+            &super::profile("acc1", "p"),
+            &super::profile_arn("us-east-1", "acc1", "p"),
+            &Tags::new(),
+            PLENTY,
+        )
+        .await
+        .expect("profile");
+    store.record_access("acc1", "e1", "p", at(5_000)).await.expect("record");
+    store
+        .record_access("acc1", "e1", "p", at(3_000))
+        .await
+        .expect("record an older access");
+    let env = store
+        .environment("acc1", "e1")
+        .await
+        .expect("read")
+        .expect("environment");
+    let profile = store
+        .configuration_profile("acc1", "p")
+        .await
+        .expect("read")
+        .expect("profile");
+    assert_eq!(env.last_accessed_at, Some(at(5_000)));
+    assert_eq!(profile.last_accessed_at, Some(at(5_000)));
+    store
+        .record_access("acc1", "missing", "p", at(9_000))
+        .await
+        .expect("missing rows are ignored");
 }

@@ -48,7 +48,7 @@ pub use deployments::{
     deployments_due_in_order, deployments_in_progress, deployments_newest_first, deployments_numbered_per_environment,
     parallel_start_deployments, start_deployment_conflicts_while_in_progress, start_deployment_needs_environment,
 };
-pub use environments::{environment_quota_and_parent, environments_round_trip};
+pub use environments::{environment_quota_and_parent, environments_round_trip, record_access_moves_forward};
 pub use hosted_versions::{
     hosted_version_expected_latest, hosted_version_labels, hosted_version_not_found, hosted_version_numbering,
     hosted_version_round_trip, hosted_version_total_bytes_quota, hosted_versions_newest_first,
@@ -71,6 +71,7 @@ macro_rules! store_contract_tests {
             application_not_found,
             environments_round_trip,
             environment_quota_and_parent,
+            record_access_moves_forward,
             configuration_profiles_round_trip,
             configuration_profile_quota_and_parent,
             delete_application_refused_with_children,

@@ -83,8 +83,8 @@ pub(super) fn update(conn: &Connection, profile: &ConfigurationProfile, validato
     let n = execute(
         conn,
         "UPDATE configuration_profiles SET name = ?3, description = ?4, location_uri = ?5, \
-         retrieval_role_arn = ?6, validators = ?7, profile_type = ?8, kms_key_identifier = ?9, \
-         last_accessed_at = ?10 WHERE application_id = ?1 AND id = ?2",
+         retrieval_role_arn = ?6, validators = ?7, profile_type = ?8, kms_key_identifier = ?9 \
+         WHERE application_id = ?1 AND id = ?2",
         params![
             profile.application_id,
             profile.id,
@@ -95,7 +95,6 @@ pub(super) fn update(conn: &Connection, profile: &ConfigurationProfile, validato
             validators,
             profile.profile_type,
             profile.kms_key_identifier,
-            profile.last_accessed_at.map(|t| t.millis()),
         ],
     )?;
     changed(n, ResourceKind::ConfigurationProfile)

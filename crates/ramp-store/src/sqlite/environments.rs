@@ -72,17 +72,9 @@ pub(super) fn list(conn: &Connection, application_id: &str, slice: Slice) -> Res
 pub(super) fn update(conn: &Connection, env: &Environment, monitors: &str) -> Result<()> {
     let n = execute(
         conn,
-        "UPDATE environments SET name = ?3, description = ?4, state = ?5, monitors = ?6, \
-         last_accessed_at = ?7 WHERE application_id = ?1 AND id = ?2",
-        params![
-            env.application_id,
-            env.id,
-            env.name,
-            env.description,
-            env.state.as_str(),
-            monitors,
-            env.last_accessed_at.map(|t| t.millis()),
-        ],
+        "UPDATE environments SET name = ?3, description = ?4, monitors = ?5 \
+         WHERE application_id = ?1 AND id = ?2",
+        params![env.application_id, env.id, env.name, env.description, monitors],
     )?;
     changed(n, ResourceKind::Environment)
 }
@@ -104,4 +96,27 @@ pub(super) fn delete(conn: &Connection, application_id: &str, id: &str, arn: &st
         [application_id, id],
     )?;
     tags::delete_below(conn, arn)
+}
+
+/// Moves `last_accessed_at` of an environment and a profile forward to `at` (never back).
+pub(super) fn record_access(
+    conn: &Connection,
+    application_id: &str,
+    environment_id: &str,
+    profile_id: &str,
+    at: i64,
+) -> Result<()> {
+    execute(
+        conn,
+        "UPDATE environments SET last_accessed_at = MAX(COALESCE(last_accessed_at, 0), ?3) \
+         WHERE application_id = ?1 AND id = ?2",
+        params![application_id, environment_id, at],
+    )?;
+    execute(
+        conn,
+        "UPDATE configuration_profiles SET last_accessed_at = MAX(COALESCE(last_accessed_at, 0), ?3) \
+         WHERE application_id = ?1 AND id = ?2",
+        params![application_id, profile_id, at],
+    )?;
+    Ok(())
 }

@@ -419,6 +419,22 @@ impl Store for SqliteStore {
 
     // ---- alarms ----
 
+    async fn record_access(
+        &self,
+        application_id: &str,
+        environment_id: &str,
+        profile_id: &str,
+        at: Timestamp,
+    ) -> Result<()> {
+        let (app, env, profile) = (
+            application_id.to_owned(),
+            environment_id.to_owned(),
+            profile_id.to_owned(),
+        );
+        self.write(move |tx| environments::record_access(tx, &app, &env, &profile, at.millis()))
+            .await
+    }
+
     async fn put_alarm(&self, alarm: &Alarm) -> Result<()> {
         let alarm = alarm.clone();
         self.write(move |tx| alarms::put(tx, &alarm)).await

@@ -333,3 +333,207 @@ async fn a_revert_sends_everyone_back_to_the_previous_version() {
     );
     assert_eq!(out.version_label(), Some("v1"));
 }
+
+#[tokio::test]
+#[allow(deprecated)] // GetConfiguration is deprecated by AWS, and still served
+async fn legacy_get_configuration_targets_by_client_id() {
+    let server = TestServer::start();
+    let client = server.appconfig();
+    let w = world(&client).await;
+    let get = |client_version: Option<&str>| {
+        client
+            .get_configuration()
+            .application("app")
+            .environment("prod")
+            .configuration("profile")
+            .client_id("host-1")
+            .set_client_configuration_version(client_version.map(str::to_owned))
+            .send()
+    };
+    let err = get(None).await.unwrap_err();
+    assert_eq!(
+        err.as_service_error().and_then(|e| e.code()),
+        Some("ResourceNotFoundException"),
+        "nothing deployed yet"
+    );
+    client
+        .start_deployment()
+        .application_id(&w.app)
+        .environment_id(&w.env)
+        .configuration_profile_id(&w.profile)
+        .deployment_strategy_id("AppConfig.AllAtOnce")
+        .configuration_version("2")
+        .send()
+        .await
+        .unwrap();
+    server.advance_clock(0).await;
+    let out = get(None).await.unwrap();
+    assert_eq!(out.content().unwrap().as_ref(), br#"{"release": "v2"}"#);
+    assert_eq!(out.configuration_version(), Some("2"));
+    assert_eq!(out.content_type(), Some("application/json"));
+    let again = get(Some("2")).await.unwrap();
+    assert!(
+        again.content().is_none_or(|c| c.as_ref().is_empty()),
+        "the client has it already"
+    );
+
+    let flags = client
+        .create_configuration_profile()
+        .application_id(&w.app)
+        .name("flags")
+        .location_uri("hosted")
+        .r#type("AWS.AppConfig.FeatureFlags")
+        .send()
+        .await
+        .unwrap();
+    let err = client
+        .get_configuration()
+        .application(&w.app)
+        .environment(&w.env)
+        .configuration(flags.id().unwrap())
+        .client_id("c")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        err.as_service_error()
+            .unwrap()
+            .message()
+            .unwrap()
+            .contains("GetLatestConfiguration")
+    );
+}
+
+#[tokio::test]
+async fn feature_flags_are_served_in_their_retrieval_format() {
+    let server = TestServer::start();
+    let client = server.appconfig();
+    let data = server.appconfigdata();
+    let w = world(&client).await;
+    let flags = client
+        .create_configuration_profile()
+        .application_id(&w.app)
+        .name("flags")
+        .location_uri("hosted")
+        .r#type("AWS.AppConfig.FeatureFlags")
+        .send()
+        .await
+        .unwrap()
+        .id()
+        .unwrap()
+        .to_owned();
+    let document = r#"{"version":"1","flags":{"checkout":{"name":"Checkout","attributes":{"limit":{"constraints":{"type":"number"}}}},"beta":{"name":"Beta"}},"values":{"checkout":{"enabled":true,"limit":5},"beta":{"enabled":false}}}"#;
+    client
+        .create_hosted_configuration_version()
+        .application_id(&w.app)
+        .configuration_profile_id(&flags)
+        .content(aws_sdk_appconfig::primitives::Blob::new(document))
+        .content_type("application/json")
+        .send()
+        .await
+        .unwrap();
+    client
+        .start_deployment()
+        .application_id(&w.app)
+        .environment_id(&w.env)
+        .configuration_profile_id(&flags)
+        .deployment_strategy_id("AppConfig.AllAtOnce")
+        .configuration_version("1")
+        .send()
+        .await
+        .unwrap();
+    server.advance_clock(0).await;
+    let token = session(&data, &w.app, &w.env, "flags").await;
+    let out = poll(&data, &token).await;
+    let served: serde_json::Value = serde_json::from_str(&body(&out)).unwrap();
+    assert_eq!(
+        served,
+        serde_json::json!({"checkout": {"enabled": true, "limit": 5}, "beta": {"enabled": false}})
+    );
+    assert_eq!(out.content_type(), Some("application/json"));
+
+    // With a multi-variant flag the document travels as Amazon Ion.
+    server.advance_clock(11 * 60).await;
+    let variants = r#"{"version":"1","flags":{"banner":{"name":"Banner"}},"values":{"banner":{"_variants":[{"name":"blue","enabled":true,"rule":"(eq $tier \"gold\")"},{"name":"plain","enabled":false}]}}}"#;
+    client
+        .create_hosted_configuration_version()
+        .application_id(&w.app)
+        .configuration_profile_id(&flags)
+        .content(aws_sdk_appconfig::primitives::Blob::new(variants))
+        .content_type("application/json")
+        .send()
+        .await
+        .unwrap();
+    client
+        .start_deployment()
+        .application_id(&w.app)
+        .environment_id(&w.env)
+        .configuration_profile_id(&flags)
+        .deployment_strategy_id("AppConfig.AllAtOnce")
+        .configuration_version("2")
+        .send()
+        .await
+        .unwrap();
+    server.advance_clock(15).await;
+    let out = poll(&data, out.next_poll_configuration_token().unwrap()).await;
+    assert_eq!(
+        out.content_type(),
+        Some("application/ion;type=AWS.AppConfig.FeatureFlags")
+    );
+    let ion = body(&out);
+    assert!(ion.starts_with("banner::["), "{ion}");
+    assert!(
+        ion.contains("(eq $tier \"gold\"") && ion.contains(r#"\"_variant\": \"blue\""#),
+        "{ion}"
+    );
+}
+
+#[tokio::test]
+async fn retrievals_turn_on_deletion_protection() {
+    use aws_sdk_appconfig::types::{DeletionProtectionCheck, DeletionProtectionSettings};
+    let server = TestServer::start();
+    let client = server.appconfig();
+    let data = server.appconfigdata();
+    let w = world(&client).await;
+    client
+        .update_account_settings()
+        .deletion_protection(
+            DeletionProtectionSettings::builder()
+                .enabled(true)
+                .protection_period_in_minutes(30)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let delete = |check: DeletionProtectionCheck| {
+        client
+            .delete_environment()
+            .application_id(&w.app)
+            .environment_id(&w.env)
+            .deletion_protection_check(check)
+            .send()
+    };
+    let token = session(&data, &w.app, &w.env, &w.profile).await;
+    let out = poll(&data, &token).await;
+    let err = delete(DeletionProtectionCheck::Apply).await.unwrap_err();
+    assert_eq!(
+        err.as_service_error().and_then(|e| e.code()),
+        Some("BadRequestException")
+    );
+    assert!(
+        err.as_service_error()
+            .unwrap()
+            .message()
+            .unwrap()
+            .contains("Deletion protection")
+    );
+
+    // Older than an hour and used again just now: protected by the account default.
+    server.advance_clock(2 * 3600).await;
+    poll(&data, out.next_poll_configuration_token().unwrap()).await;
+    assert!(delete(DeletionProtectionCheck::AccountDefault).await.is_err());
+    // Past the 30-minute period, it can go.
+    server.advance_clock(31 * 60).await;
+    delete(DeletionProtectionCheck::AccountDefault).await.unwrap();
+}

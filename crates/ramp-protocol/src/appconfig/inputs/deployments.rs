@@ -112,3 +112,39 @@ impl Input for ListDeployments {
         })
     }
 }
+
+/// The legacy GetConfiguration: names or IDs in the path, the client in the query.
+#[derive(Debug)]
+pub struct GetConfiguration {
+    pub application: String,
+    pub environment: String,
+    pub configuration: String,
+    pub client_id: String,
+    pub client_configuration_version: Option<String>,
+}
+
+impl Input for GetConfiguration {
+    fn parse(req: &AwsRequest, labels: &Labels) -> Result<Self, AwsError> {
+        let label = |name: &str| -> Result<String, AwsError> {
+            let value = labels.get(name);
+            v::length(name, value, 1, 64)?;
+            Ok(value.to_owned())
+        };
+        let client_id = req.query("client_id").ok_or_else(|| missing("ClientId"))?;
+        v::length("ClientId", client_id, 1, 64)?;
+        let client_configuration_version = req.query("client_configuration_version").map(str::to_owned);
+        v::opt_length(
+            "ClientConfigurationVersion",
+            client_configuration_version.as_deref(),
+            1,
+            1024,
+        )?;
+        Ok(Self {
+            application: label("Application")?,
+            environment: label("Environment")?,
+            configuration: label("Configuration")?,
+            client_id: client_id.to_owned(),
+            client_configuration_version,
+        })
+    }
+}
