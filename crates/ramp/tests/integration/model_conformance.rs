@@ -27,6 +27,11 @@ fn workspace_root() -> PathBuf {
 
 /// The botocore `appconfig` model, read from the installed botocore package.
 fn appconfig_model() -> Value {
+    botocore_model("appconfig/2019-10-09")
+}
+
+/// A botocore service model (`service/version`), read from the installed botocore package.
+fn botocore_model(service_and_version: &str) -> Value {
     let output = Command::new("python3")
         .args(["-c", "import botocore, os; print(os.path.dirname(botocore.__file__))"])
         .output()
@@ -37,7 +42,7 @@ fn appconfig_model() -> Value {
         String::from_utf8_lossy(&output.stderr)
     );
     let botocore = PathBuf::from(String::from_utf8(output.stdout).unwrap().trim());
-    let path = botocore.join("data/appconfig/2019-10-09/service-2.json.gz");
+    let path = botocore.join(format!("data/{service_and_version}/service-2.json.gz"));
     let file = std::fs::File::open(&path).unwrap_or_else(|e| panic!("{}: {e}; {INSTALL_HINT}", path.display()));
     let mut json = String::new();
     flate2::read::GzDecoder::new(file)
@@ -179,4 +184,31 @@ fn every_response_conforms_to_its_output_shape() {
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no `N passed, 0 failed` summary line:\n{stdout}"));
     assert!(passed > 0, "no responses were checked:\n{stdout}");
+}
+
+#[test]
+fn appconfigdata_operations_are_routed_with_the_models_method_and_uri() {
+    use ramp_protocol::appconfigdata::{Op, ROUTES};
+    let model = botocore_model("appconfigdata/2021-11-11");
+    let operations = model["operations"].as_object().unwrap();
+    assert_eq!(
+        operations.len(),
+        Op::ALL.len(),
+        "ramp routes exactly the model's operations"
+    );
+    for (name, operation) in operations {
+        let http = &operation["http"];
+        let route = ROUTES
+            .routes()
+            .find(|r| r.op.name() == name)
+            .unwrap_or_else(|| panic!("{name} is not routed"));
+        assert_eq!(route.method.as_str(), http["method"].as_str().unwrap(), "{name}");
+        assert_eq!(
+            route.template,
+            http["requestUri"].as_str().unwrap().split('?').next().unwrap(),
+            "{name}"
+        );
+    }
+    // Both data-plane operations are signed as `appconfig` (spec/appconfig.md §1 "Signing").
+    assert_eq!(model["metadata"]["signingName"], "appconfig");
 }
