@@ -396,7 +396,11 @@ async fn drive(ramp: &RampProcess, settings: &Settings, clock_ticks: f64, spawne
 
 /// Runs `make(i)` for every `i < count`, `concurrency` at a time; the results in index order,
 /// with the phase's wall time and per-request latencies. The first failure stops the rest.
-async fn concurrently<T, F, Fut>(count: usize, concurrency: usize, make: F) -> anyhow::Result<(Vec<T>, Phase)>
+pub(crate) async fn concurrently<T, F, Fut>(
+    count: usize,
+    concurrency: usize,
+    make: F,
+) -> anyhow::Result<(Vec<T>, Phase)>
 where
     T: Send + 'static,
     F: Fn(usize) -> Fut + Clone + Send + 'static,
@@ -484,7 +488,7 @@ async fn engine_lag(client: &HttpClient, template: &Template) -> anyhow::Result<
 }
 
 /// `sysconf(_SC_CLK_TCK)` through `getconf`, read once: the unit of `/proc/PID/stat` times.
-fn clock_ticks_per_second() -> f64 {
+pub(crate) fn clock_ticks_per_second() -> f64 {
     std::process::Command::new("getconf")
         .arg("CLK_TCK")
         .output()
@@ -496,7 +500,7 @@ fn clock_ticks_per_second() -> f64 {
 }
 
 /// utime + stime of process `pid` (all its threads), from `/proc/PID/stat`.
-fn cpu_time(pid: u32, clock_ticks: f64) -> anyhow::Result<Duration> {
+pub(crate) fn cpu_time(pid: u32, clock_ticks: f64) -> anyhow::Result<Duration> {
     let path = format!("/proc/{pid}/stat");
     let stat = std::fs::read_to_string(&path).with_context(|| format!("reading {path}"))?;
     // Fields after the parenthesised command name start at field 3 (state); utime and stime

@@ -10,7 +10,7 @@ use anyhow::{Context, bail};
 use bytes::Bytes;
 use hdrhistogram::Histogram;
 use http::header::{CONTENT_TYPE, HOST, USER_AGENT};
-use http::{HeaderMap, HeaderValue, Method, Request, StatusCode, Uri};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode, Uri};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -63,20 +63,7 @@ impl Template {
             }
             None => Bytes::new(),
         };
-        let signed = ramp_sigv4::sign(
-            &ramp_sigv4::SignedRequest {
-                method: &method,
-                raw_path: path,
-                query: &[],
-                headers: &headers,
-                body: &body,
-            },
-            ACCESS_KEY_ID,
-            SECRET_ACCESS_KEY,
-            REGION,
-            SIGNING_NAME,
-            now(),
-        );
+        let signed = signature(&method, path, &[], &headers, &body);
         if !signed.iter().any(|(name, _)| name == http::header::AUTHORIZATION) {
             bail!("ramp-sigv4 produced no Authorization header");
         }
@@ -89,7 +76,7 @@ impl Template {
         })
     }
 
-    fn request(&self) -> anyhow::Result<Request<Full<Bytes>>> {
+    pub fn request(&self) -> anyhow::Result<Request<Full<Bytes>>> {
         let mut request = Request::builder()
             .method(self.method.clone())
             .uri(self.uri.clone())
@@ -97,6 +84,31 @@ impl Template {
         *request.headers_mut() = self.headers.clone();
         Ok(request)
     }
+}
+
+/// The SigV4 headers (`authorization`, `x-amz-date`, `x-amz-content-sha256`) of one request,
+/// computed as an SDK computes them for each call. `query` is decoded (key, value) pairs.
+pub fn signature(
+    method: &Method,
+    raw_path: &str,
+    query: &[(String, String)],
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Vec<(HeaderName, HeaderValue)> {
+    ramp_sigv4::sign(
+        &ramp_sigv4::SignedRequest {
+            method,
+            raw_path,
+            query,
+            headers,
+            body,
+        },
+        ACCESS_KEY_ID,
+        SECRET_ACCESS_KEY,
+        REGION,
+        SIGNING_NAME,
+        now(),
+    )
 }
 
 /// Wall time for X-Amz-Date, read through ramp_clock as everywhere in the workspace.

@@ -3,14 +3,17 @@
 //! It starts the release `ramp` binary on an empty data directory, times its start-up, then runs
 //! a closed-loop HTTP/1.1 load against GetApplication and CreateHostedConfigurationVersion, and
 //! against a minimal axum endpoint in this process as the machine's ceiling. It prints a
-//! Markdown table to paste into the README. Last, the deployment-engine scenario (see
-//! [`engine`]) puts thousands of deployments in flight on an accelerated clock and reports how
-//! late their steps are applied, with ramp's CPU time and peak memory.
+//! Markdown table to paste into the README. Then the data-plane scenario (see [`dataplane`]):
+//! GetLatestConfiguration with real chained tokens, at its maximum rate and at half of it. Last,
+//! the deployment-engine scenario (see [`engine`]) puts thousands of deployments in flight on an
+//! accelerated clock and reports how late their steps are applied, with ramp's CPU time and peak
+//! memory.
 //!
 //! The generator shares the machine with the server, so it runs on a tokio runtime with a fixed,
 //! small number of worker threads (1 by default), identical for the ceiling and for ramp.
 
 mod ceiling;
+mod dataplane;
 mod engine;
 mod load;
 mod server;
@@ -55,6 +58,17 @@ struct Args {
     /// Run only these parts (comma-separated); all of them when absent.
     #[arg(long, value_enum, value_delimiter = ',')]
     only: Vec<Part>,
+    /// Data-plane scenario: configuration sessions (token chains) polled round-robin.
+    #[arg(long, default_value_t = 4096)]
+    dataplane_sessions: usize,
+    /// Data-plane scenario: ramp's `--time-scale` (15 s poll interval = 15 / scale real seconds;
+    /// 24 h token lifetime = 86,400 / scale real seconds).
+    #[arg(long, default_value_t = 1000.0)]
+    dataplane_time_scale: f64,
+    /// Data-plane scenario: SigV4-sign every call (the token is in the canonical query) instead of
+    /// reusing one signature, which ramp, running open, does not verify.
+    #[arg(long)]
+    dataplane_sign_each_request: bool,
     /// Engine scenario: deployments in flight at once, one per environment.
     #[arg(long, default_value_t = 10_000)]
     engine_deployments: usize,
@@ -78,6 +92,7 @@ enum Part {
     Get,
     Create,
     Startup,
+    Dataplane,
     Engine,
 }
 
@@ -98,6 +113,18 @@ impl Args {
             connections: self.connections,
             warmup: Duration::from_secs(self.warmup_secs),
             duration: Duration::from_secs(self.duration_secs),
+        }
+    }
+
+    fn dataplane_settings(&self) -> dataplane::Settings {
+        dataplane::Settings {
+            connections: self.connections,
+            warmup: Duration::from_secs(self.warmup_secs),
+            duration: Duration::from_secs(self.duration_secs),
+            sessions: self.dataplane_sessions,
+            time_scale: self.dataplane_time_scale,
+            sign_each_request: self.dataplane_sign_each_request,
+            ceiling_at_half_rate: self.runs(Part::Ceiling),
         }
     }
 
@@ -125,8 +152,11 @@ fn main() -> anyhow::Result<()> {
     ensure!(args.duration_secs > 0, "--duration-secs must be at least 1");
     ensure!(args.generator_threads > 0, "--generator-threads must be at least 1");
     let binary = args.ramp_bin();
-    let needs_ramp =
-        args.runs(Part::Get) || args.runs(Part::Create) || args.runs(Part::Startup) || args.runs(Part::Engine);
+    let needs_ramp = args.runs(Part::Get)
+        || args.runs(Part::Create)
+        || args.runs(Part::Startup)
+        || args.runs(Part::Dataplane)
+        || args.runs(Part::Engine);
     if needs_ramp && !binary.is_file() {
         bail!(
             "no ramp binary at {}; build it with `cargo build --release -p ramp` or pass --ramp-bin",
@@ -182,6 +212,11 @@ fn main() -> anyhow::Result<()> {
             });
         }
     }
+    let dataplane = if args.runs(Part::Dataplane) {
+        Some(dataplane::run(&binary, &args.dataplane_settings(), &generator)?)
+    } else {
+        None
+    };
     // Last: it takes minutes and leaves the machine's page cache and allocator warmest.
     let engine = if args.runs(Part::Engine) {
         Some(engine::run(&binary, &args.engine_settings(), &generator)?)
@@ -194,12 +229,36 @@ fn main() -> anyhow::Result<()> {
         println!("WARNING: ramp-bench is a debug build; build it with --release for figures worth quoting.");
     }
     print_report(&args, &rows, startup.as_deref());
+    if let Some(outcome) = &dataplane {
+        let ceiling = rows
+            .iter()
+            .find(|row| row.operation.starts_with("ceiling"))
+            .map(|row| row.outcome.per_second());
+        dataplane::print_report(outcome, ceiling, &binary);
+    }
     if let Some(outcome) = &engine {
         engine::print_report(outcome, &binary);
     }
     println!();
     println!("Command: `{}`", command_line());
-    let errors: u64 = rows.iter().map(|row| row.outcome.errors).sum();
+    let mut errors: u64 = rows.iter().map(|row| row.outcome.errors).sum();
+    if let Some(outcome) = &dataplane {
+        let points = [Some(&outcome.max), Some(&outcome.half), outcome.ceiling_half.as_ref()];
+        for (name, m) in ["max", "half rate", "ceiling at half rate"]
+            .iter()
+            .zip(points)
+            .filter_map(|(name, m)| Some((name, m?)))
+        {
+            if m.errors > 0 {
+                eprintln!(
+                    "dataplane {name}: {} errors, first: {}",
+                    m.errors,
+                    m.first_error.as_deref().unwrap_or("?")
+                );
+            }
+            errors += m.errors;
+        }
+    }
     if errors > 0 {
         for row in rows.iter().filter(|row| row.outcome.errors > 0) {
             eprintln!(
