@@ -353,7 +353,8 @@ impl DataPlane {
 #[derive(Clone)]
 enum Target {
     DataPlane(Arc<DataPlane>),
-    Ceiling(HttpClient, Arc<Template>),
+    // Boxed: an HTTP client is large, and targets are cloned per connection.
+    Ceiling(Box<HttpClient>, Arc<Template>),
 }
 
 impl Target {
@@ -447,7 +448,7 @@ pub fn run(binary: &Path, settings: &Settings, generator: &tokio::runtime::Runti
         eprintln!("dataplane: ceiling, open loop at {half_rate:.0}/s…");
         let ceiling = Ceiling::start()?;
         let template = Template::signed(Method::GET, ceiling.addr, "/", None)?;
-        let target = Target::Ceiling(load::client(), Arc::new(template));
+        let target = Target::Ceiling(Box::new(load::client()), Arc::new(template));
         let measured = generator.block_on(open_loop(&target, settings, half_rate));
         ceiling.stop()?;
         Some(measured?)
