@@ -26,6 +26,8 @@ use tokens::{SessionToken, TokenCodec, TokenError};
 /// A profile and environment served within the last minute are not marked again: AWS itself
 /// takes about a minute to register a retrieval for deletion protection (spec/appconfig.md §9).
 const ACCESS_MARK_MILLIS: i64 = 60_000;
+/// Session count from which expired sessions are swept (then at every doubling).
+const SESSION_SWEEP_AT: usize = 4096;
 /// Tokens are valid this long (spec/appconfig.md §10.2).
 const TOKEN_LIFETIME_MILLIS: i64 = 24 * 60 * 60 * 1000;
 /// The poll interval when the session asks for none (spec/appconfig.md §10.2).
@@ -69,9 +71,9 @@ pub struct DataPlane {
     clock: SharedClock,
     tokens: TokenCodec,
     snapshot: Snapshot,
-    /// The sequence of the one live token of each session this node has seen: what makes a
-    /// token single-use.
-    sessions: Mutex<HashMap<String, u64>>,
+    /// The sequence and expiry of the one live token of each session this node has seen: what
+    /// makes a token single-use. Sessions whose token expired are dropped as the map grows.
+    sessions: Mutex<HashMap<String, (u64, i64)>>,
     /// When each (application, environment, profile) was last marked as used.
     marked: Mutex<HashMap<Key, i64>>,
     /// Serializes snapshot updates, so a refresh that read the store never lands after a newer
@@ -119,7 +121,7 @@ impl DataPlane {
             not_before: now,
             expires: now + TOKEN_LIFETIME_MILLIS,
         };
-        self.remember(&token.session, 0);
+        self.remember(&token, now);
         Ok(self.tokens.encode(&token))
     }
 
@@ -162,7 +164,7 @@ impl DataPlane {
             expires: now + TOKEN_LIFETIME_MILLIS,
             ..token
         };
-        self.remember(&next.session, next.sequence);
+        self.remember(&next, now);
         self.mark_used(&key, now).await;
         Ok(Latest {
             configuration: if changed { target } else { None },
@@ -223,12 +225,15 @@ impl DataPlane {
     }
 
     fn live_sequence(&self, session: &str) -> Option<u64> {
-        self.sessions.lock().ok()?.get(session).copied()
+        self.sessions.lock().ok()?.get(session).map(|(sequence, _)| *sequence)
     }
 
-    fn remember(&self, session: &str, sequence: u64) {
-        if let Ok(mut sessions) = self.sessions.lock() {
-            sessions.insert(session.to_owned(), sequence);
+    fn remember(&self, token: &SessionToken, now: i64) {
+        let Ok(mut sessions) = self.sessions.lock() else { return };
+        sessions.insert(token.session.clone(), (token.sequence, token.expires));
+        // Amortized clean-up: a session whose last token expired can never poll again.
+        if sessions.len().is_power_of_two() && sessions.len() >= SESSION_SWEEP_AT {
+            sessions.retain(|_, (_, expires)| *expires > now);
         }
     }
 
