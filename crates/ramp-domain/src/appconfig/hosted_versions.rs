@@ -92,21 +92,13 @@ impl AppConfig {
     ) -> Result<Bytes> {
         let previous = self.store.latest_hosted_version(application_id, profile_id).await?;
         let previous = previous.as_ref().map(|v| v.content.as_ref());
-        ramp_feature_flags::prepare_for_storage(content, previous, &now.to_iso8601())
-            .map(Bytes::from)
-            .map_err(|violations| Error::InvalidConfiguration {
-                message: ramp_feature_flags::error_message(&violations).to_owned(),
-                details: violations
-                    .into_iter()
-                    .map(|v| InvalidConfigurationDetail {
-                        constraint: v.constraint,
-                        location: v.location,
-                        reason: v.reason,
-                        detail_type: v.r#type,
-                        value: v.value,
-                    })
-                    .collect(),
-            })
+        let stored =
+            ramp_feature_flags::prepare_for_storage(content, previous, &now.to_iso8601()).map_err(invalid_flags)?;
+        // What is stored must be servable: this also checks multi-variant rules, which only the
+        // retrieval format parses (as Amazon Ion). A bad rule is the caller's mistake, found now
+        // rather than as a failure when clients fetch it.
+        ramp_feature_flags::to_retrieval(&stored).map_err(invalid_flags)?;
+        Ok(Bytes::from(stored))
     }
 
     fn with_kms_arn(
@@ -254,4 +246,20 @@ pub fn run_validators(profile: &ConfigurationProfile, content: &[u8]) -> Result<
         }
     }
     Ok(())
+}
+
+fn invalid_flags(violations: Vec<ramp_feature_flags::Violation>) -> Error {
+    Error::InvalidConfiguration {
+        message: ramp_feature_flags::error_message(&violations).to_owned(),
+        details: violations
+            .into_iter()
+            .map(|v| InvalidConfigurationDetail {
+                constraint: v.constraint,
+                location: v.location,
+                reason: v.reason,
+                detail_type: v.r#type,
+                value: v.value,
+            })
+            .collect(),
+    }
 }

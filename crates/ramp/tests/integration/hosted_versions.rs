@@ -259,6 +259,11 @@ async fn feature_flags_are_validated_and_stamped() {
         "{body}"
     );
 
+    // A variant rule that is not an s-expression could never be served: refused now.
+    let bad_rule = r#"{"version":"1","flags":{"b":{"name":"B"}},"values":{"b":{"_variants":[{"name":"x","enabled":true,"rule":"(eq $tier"},{"name":"d","enabled":false}]}}}"#;
+    let err = create(bad_rule.to_owned()).send().await.unwrap_err();
+    assert_eq!(error_code(&err), "BadRequestException");
+
     let err = create("{\"version\": \"2\"}".to_owned()).send().await.unwrap_err();
     assert_eq!(error_code(&err), "BadRequestException");
     let listed = client
