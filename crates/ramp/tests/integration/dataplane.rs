@@ -7,7 +7,7 @@ use aws_sdk_appconfigdata::error::ProvideErrorMetadata;
 use aws_sdk_appconfigdata::operation::get_latest_configuration::GetLatestConfigurationOutput;
 use aws_sdk_appconfigdata::types::{BadRequestDetails, InvalidParameterProblem};
 
-use crate::deployments::world;
+use crate::deployments::{deploy, world};
 use crate::harness::TestServer;
 
 async fn session(data: &DataClient, app: &str, env: &str, profile: &str) -> String {
@@ -67,16 +67,7 @@ async fn token_chain_intervals_and_empty_bodies() {
     assert_eq!(body(&first), "");
     assert_eq!(first.next_poll_interval_in_seconds(), 15);
 
-    client
-        .start_deployment()
-        .application_id(&w.app)
-        .environment_id(&w.env)
-        .configuration_profile_id(&w.profile)
-        .deployment_strategy_id("AppConfig.AllAtOnce")
-        .configuration_version("v1")
-        .send()
-        .await
-        .unwrap();
+    deploy(&client, &w, &w.profile, "AppConfig.AllAtOnce", "v1").await;
     server.advance_clock(0).await;
 
     // Too early: refused, and the token stays good.
@@ -300,16 +291,7 @@ async fn a_revert_sends_everyone_back_to_the_previous_version() {
     let data = server.appconfigdata();
     let w = world(&client).await;
     for version in ["v1", "v2"] {
-        client
-            .start_deployment()
-            .application_id(&w.app)
-            .environment_id(&w.env)
-            .configuration_profile_id(&w.profile)
-            .deployment_strategy_id("AppConfig.AllAtOnce")
-            .configuration_version(version)
-            .send()
-            .await
-            .unwrap();
+        deploy(&client, &w, &w.profile, "AppConfig.AllAtOnce", version).await;
         server.advance_clock(11 * 60).await;
     }
     let token = session(&data, &w.app, &w.env, &w.profile).await;
@@ -356,16 +338,7 @@ async fn legacy_get_configuration_targets_by_client_id() {
         Some("ResourceNotFoundException"),
         "nothing deployed yet"
     );
-    client
-        .start_deployment()
-        .application_id(&w.app)
-        .environment_id(&w.env)
-        .configuration_profile_id(&w.profile)
-        .deployment_strategy_id("AppConfig.AllAtOnce")
-        .configuration_version("2")
-        .send()
-        .await
-        .unwrap();
+    deploy(&client, &w, &w.profile, "AppConfig.AllAtOnce", "2").await;
     server.advance_clock(0).await;
     let out = get(None).await.unwrap();
     assert_eq!(out.content().unwrap().as_ref(), br#"{"release": "v2"}"#);
@@ -432,16 +405,7 @@ async fn feature_flags_are_served_in_their_retrieval_format() {
         .send()
         .await
         .unwrap();
-    client
-        .start_deployment()
-        .application_id(&w.app)
-        .environment_id(&w.env)
-        .configuration_profile_id(&flags)
-        .deployment_strategy_id("AppConfig.AllAtOnce")
-        .configuration_version("1")
-        .send()
-        .await
-        .unwrap();
+    deploy(&client, &w, &flags, "AppConfig.AllAtOnce", "1").await;
     server.advance_clock(0).await;
     let token = session(&data, &w.app, &w.env, "flags").await;
     let out = poll(&data, &token).await;
@@ -464,16 +428,7 @@ async fn feature_flags_are_served_in_their_retrieval_format() {
         .send()
         .await
         .unwrap();
-    client
-        .start_deployment()
-        .application_id(&w.app)
-        .environment_id(&w.env)
-        .configuration_profile_id(&flags)
-        .deployment_strategy_id("AppConfig.AllAtOnce")
-        .configuration_version("2")
-        .send()
-        .await
-        .unwrap();
+    deploy(&client, &w, &flags, "AppConfig.AllAtOnce", "2").await;
     server.advance_clock(15).await;
     let out = poll(&data, out.next_poll_configuration_token().unwrap()).await;
     assert_eq!(

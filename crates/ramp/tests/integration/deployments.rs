@@ -66,11 +66,16 @@ async fn strategy(client: &Client, minutes: i32, growth: GrowthType, factor: f32
 }
 
 async fn start(client: &Client, w: &World, strategy_id: &str, version: &str) -> i32 {
+    deploy(client, w, &w.profile, strategy_id, version).await
+}
+
+/// Starts a deployment of `profile`'s `version` into the world's environment; its number.
+pub async fn deploy(client: &Client, w: &World, profile: &str, strategy_id: &str, version: &str) -> i32 {
     client
         .start_deployment()
         .application_id(&w.app)
         .environment_id(&w.env)
-        .configuration_profile_id(&w.profile)
+        .configuration_profile_id(profile)
         .deployment_strategy_id(strategy_id)
         .configuration_version(version)
         .send()
@@ -396,15 +401,7 @@ async fn alertmanager_webhooks_fire_and_resolve_alarms() {
         .unwrap();
     assert_eq!(fired.status().as_u16(), 200);
     assert_eq!(get(&client, &w, n).await.state(), Some(&DeploymentState::RolledBack));
-    let alarms: serde_json::Value = server
-        .http()
-        .get(server.url("/_ramp/alarms"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let alarms = server.alarms().await;
     assert_eq!(alarms["Alarms"][0]["State"], "ALARM");
     assert_eq!(alarms["Alarms"][0]["Reason"], "5xx above 1%");
     server
@@ -414,15 +411,7 @@ async fn alertmanager_webhooks_fire_and_resolve_alarms() {
         .send()
         .await
         .unwrap();
-    let alarms: serde_json::Value = server
-        .http()
-        .get(server.url("/_ramp/alarms"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let alarms = server.alarms().await;
     assert_eq!(alarms["Alarms"][0]["State"], "OK");
     let bad = server
         .http()

@@ -133,6 +133,18 @@ impl TestServer {
         ramp_clock::Timestamp::parse_iso8601(body["Now"].as_str().unwrap()).unwrap()
     }
 
+    /// `GET /_ramp/alarms`.
+    pub async fn alarms(&self) -> serde_json::Value {
+        self.http()
+            .get(self.url("/_ramp/alarms"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// Sets a ramp alarm through the admin API.
     pub async fn set_alarm(&self, name: &str, state: &str) -> serde_json::Value {
         let response = self
