@@ -504,29 +504,7 @@ async fn prepare(ramp: &RampProcess, settings: &Settings) -> anyhow::Result<Arc<
         json(json!({ "Name": "prod" })),
     )?;
     let env = crate::created_id(load::send_once(&client, &create_env).await?, "CreateEnvironment")?;
-    let profiles = format!("/applications/{app}/configurationprofiles");
-    let create_profile = Template::signed(
-        Method::POST,
-        addr,
-        &profiles,
-        json(json!({ "Name": "p", "LocationUri": "hosted" })),
-    )?;
-    let profile = crate::created_id(
-        load::send_once(&client, &create_profile).await?,
-        "CreateConfigurationProfile",
-    )?;
-    let create_version = Template::signed(
-        Method::POST,
-        addr,
-        &format!("{profiles}/{profile}/hostedconfigurationversions"),
-        Some(("application/json", crate::hosted_content())),
-    )?;
-    let (status, body) = load::send_once(&client, &create_version).await?;
-    ensure!(
-        status == StatusCode::CREATED,
-        "CreateHostedConfigurationVersion failed: {status} {}",
-        String::from_utf8_lossy(&body)
-    );
+    let profile = crate::hosted_profile(&client, addr, &app, "p").await?;
     let deployments = format!("/applications/{app}/environments/{env}/deployments");
     let start = Template::signed(
         Method::POST,

@@ -207,29 +207,7 @@ async fn drive(ramp: &RampProcess, settings: &Settings, clock_ticks: f64, spawne
     // The fixtures every deployment shares.
     let create_app = Template::signed(Method::POST, addr, "/applications", json(json!({ "Name": "engine" })))?;
     let application_id = crate::created_id(load::send_once(&client, &create_app).await?, "CreateApplication")?;
-    let profiles = format!("/applications/{application_id}/configurationprofiles");
-    let create_profile = Template::signed(
-        Method::POST,
-        addr,
-        &profiles,
-        json(json!({ "Name": "flags", "LocationUri": "hosted" })),
-    )?;
-    let profile_id = crate::created_id(
-        load::send_once(&client, &create_profile).await?,
-        "CreateConfigurationProfile",
-    )?;
-    let create_version = Template::signed(
-        Method::POST,
-        addr,
-        &format!("{profiles}/{profile_id}/hostedconfigurationversions"),
-        Some(("application/json", crate::hosted_content())),
-    )?;
-    let (status, body) = load::send_once(&client, &create_version).await?;
-    ensure!(
-        status == StatusCode::CREATED,
-        "CreateHostedConfigurationVersion failed: {status} {}",
-        String::from_utf8_lossy(&body)
-    );
+    let profile_id = crate::hosted_profile(&client, addr, &application_id, "flags").await?;
     let create_strategy = Template::signed(
         Method::POST,
         addr,

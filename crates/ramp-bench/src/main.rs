@@ -334,6 +334,36 @@ fn created_id((status, body): (StatusCode, Bytes), operation: &str) -> anyhow::R
 }
 
 /// About 1 KiB of feature-flag-like JSON: the size of a typical small hosted configuration.
+/// Creates a hosted configuration profile named `name` in application `app`, with one version
+/// of [`hosted_content`]; the profile's id.
+async fn hosted_profile(
+    client: &load::HttpClient,
+    addr: std::net::SocketAddr,
+    app: &str,
+    name: &str,
+) -> anyhow::Result<String> {
+    let profiles = format!("/applications/{app}/configurationprofiles");
+    let body = Bytes::from(serde_json::json!({ "Name": name, "LocationUri": "hosted" }).to_string());
+    let create_profile = Template::signed(Method::POST, addr, &profiles, Some(("application/json", body)))?;
+    let profile = created_id(
+        load::send_once(client, &create_profile).await?,
+        "CreateConfigurationProfile",
+    )?;
+    let create_version = Template::signed(
+        Method::POST,
+        addr,
+        &format!("{profiles}/{profile}/hostedconfigurationversions"),
+        Some(("application/json", hosted_content())),
+    )?;
+    let (status, body) = load::send_once(client, &create_version).await?;
+    ensure!(
+        status == StatusCode::CREATED,
+        "CreateHostedConfigurationVersion failed: {status} {}",
+        String::from_utf8_lossy(&body)
+    );
+    Ok(profile)
+}
+
 fn hosted_content() -> Bytes {
     let mut flags = serde_json::Map::new();
     let mut i = 0;
