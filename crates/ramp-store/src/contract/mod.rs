@@ -29,6 +29,7 @@ mod deployment_strategies;
 mod deployments;
 mod environments;
 mod hosted_versions;
+mod leases;
 mod pagination;
 mod settings;
 mod tags;
@@ -53,6 +54,7 @@ pub use hosted_versions::{
     hosted_version_expected_latest, hosted_version_labels, hosted_version_not_found, hosted_version_numbering,
     hosted_version_round_trip, hosted_version_total_bytes_quota, hosted_versions_newest_first,
 };
+pub use leases::{lease_one_holder_until_expiry, lease_raced_has_one_winner, lease_release_hands_over};
 pub use pagination::pagination_in_creation_order;
 pub use ramp_domain::store::Store;
 use ramp_domain::store::{LabelFilter, Slice};
@@ -100,6 +102,9 @@ macro_rules! store_contract_tests {
             deployments_newest_first,
             delete_environment_with_deployments,
             alarms_upsert_get_list,
+            lease_one_holder_until_expiry,
+            lease_release_hands_over,
+            lease_raced_has_one_winner,
         );
         $crate::store_contract_tests!(@shared $make;
             parallel_hosted_versions,

@@ -12,6 +12,7 @@ mod deployment_strategies;
 mod deployments;
 mod environments;
 mod hosted_versions;
+mod leases;
 mod settings;
 mod sql;
 mod tags;
@@ -27,7 +28,7 @@ use ramp_domain::entities::{
     AccountSettings, Application, ConfigurationProfile, DeploymentStrategy, Environment, EnvironmentState,
     HostedVersion, HostedVersionInfo, NewHostedVersion, Tags,
 };
-use ramp_domain::store::{Error, LabelFilter, Listed, Result, Slice, Store};
+use ramp_domain::store::{Error, LabelFilter, Lease, Listed, Result, Slice, Store};
 use rusqlite::{Connection, OpenFlags, Transaction};
 use rusqlite_migration::{M, Migrations};
 
@@ -41,6 +42,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("../../migrations/sqlite/001_initial.sql")),
         M::up(include_str!("../../migrations/sqlite/002_deployments.sql")),
+        M::up(include_str!("../../migrations/sqlite/003_leases.sql")),
     ])
 }
 
@@ -485,5 +487,22 @@ impl Store for SqliteStore {
         let (name, candidate) = (name.to_owned(), candidate.to_vec());
         self.write(move |tx| settings::keep_first_secret(tx, &name, &candidate))
             .await
+    }
+
+    // ---- leases ----
+
+    async fn acquire_lease(&self, name: &str, holder: &str, now: Timestamp, ttl_millis: i64) -> Result<bool> {
+        let (name, holder) = (name.to_owned(), holder.to_owned());
+        self.write(move |tx| leases::acquire(tx, &name, &holder, now, ttl_millis))
+            .await
+    }
+
+    async fn release_lease(&self, name: &str, holder: &str) -> Result<()> {
+        let (name, holder) = (name.to_owned(), holder.to_owned());
+        self.write(move |tx| leases::release(tx, &name, &holder)).await
+    }
+
+    async fn lease(&self, name: &str) -> Result<Option<Lease>> {
+        self.read(|conn| leases::get(conn, name))
     }
 }
