@@ -75,11 +75,24 @@ impl SystemClock {
 
     /// A clock that starts at the real wall time and then runs `scale` times faster.
     pub fn scaled(scale: f64) -> Self {
+        Self::scaled_since(real_wall_time(), scale)
+    }
+
+    /// A clock that has run `scale` times faster than real time since the real wall time
+    /// `origin`. Processes sharing one origin (and synchronized wall clocks) read the same time.
+    pub fn scaled_since(origin: Timestamp, scale: f64) -> Self {
+        let scale = if scale.is_finite() && scale > 0.0 { scale } else { 1.0 };
+        let elapsed_real = (real_wall_time().millis() - origin.millis()).max(0) as f64;
         Self {
-            scale: if scale.is_finite() && scale > 0.0 { scale } else { 1.0 },
-            origin_wall: real_wall_time(),
+            scale,
+            origin_wall: Timestamp::from_millis(origin.millis() + (elapsed_real * scale) as i64),
             origin_instant: std::time::Instant::now(),
         }
+    }
+
+    /// The real wall time now: a clock's origin, or the time of a lease.
+    pub fn real_now() -> Timestamp {
+        real_wall_time()
     }
 }
 
@@ -188,5 +201,16 @@ mod tests {
         let start = clock.now();
         std::thread::sleep(Duration::from_millis(20));
         assert!(clock.now().millis() - start.millis() >= 10_000);
+    }
+
+    #[test]
+    fn clocks_scaled_since_one_origin_agree() {
+        // An origin one real second ago, as another node would have stored it.
+        let origin = Timestamp::from_millis(SystemClock::real_now().millis() - 1_000);
+        let first = SystemClock::scaled_since(origin, 60.0);
+        let second = SystemClock::scaled_since(origin, 60.0);
+        let (a, b) = (first.now(), second.now());
+        assert!(a.millis() >= origin.millis() + 60_000, "a second at x60 is a minute");
+        assert!((a.millis() - b.millis()).abs() < 1_000, "{a:?} vs {b:?}");
     }
 }

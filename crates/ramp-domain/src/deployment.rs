@@ -214,4 +214,8 @@ pub struct Alarm {
 #[async_trait::async_trait]
 pub trait DeploymentObserver: Send + Sync {
     async fn changed(&self, deployment: &Deployment);
+
+    /// Changes may have been missed (another node's feed was interrupted): whatever the
+    /// observer derived from deployments must be read afresh.
+    async fn missed(&self) {}
 }

@@ -5,11 +5,16 @@
 //! that came due, stamped with the time it was due. [`Engine::tick`] does all the work due now;
 //! [`Engine::run`] calls it whenever the clock reaches the next due time or something wakes it
 //! (a new deployment, an alarm, a manual clock jump).
+//!
+//! When several nodes share the store, only the holder of the engine lease runs the loop's
+//! ticks ([`leadership`]), and [`Engine::follow`] brings each node the changes the others make.
 
 mod alarms;
 mod lag;
+pub mod leadership;
 
 pub use lag::LagStats;
+pub use leadership::{Leadership, LeadershipStatus};
 
 use std::future::Future;
 use std::sync::Arc;
@@ -18,8 +23,8 @@ use futures::future::join_all;
 use ramp_clock::{SharedClock, Timestamp};
 use ramp_domain::deployment::{Alarm, Deployment, DeploymentObserver, DeploymentState, TriggeredBy};
 use ramp_domain::rollout;
-use ramp_domain::store::{self, Store};
-use tokio::sync::Notify;
+use ramp_domain::store::{self, Change, Store};
+use tokio::sync::{Notify, broadcast};
 
 /// Deployments read and written per round of a tick; their writes share group commits.
 const BATCH: usize = 512;
@@ -33,6 +38,8 @@ pub struct Engine {
     wake: Notify,
     lag: lag::LagRecorder,
     observer: Option<Arc<dyn DeploymentObserver>>,
+    /// Set when several nodes share the store: the loop then ticks only while holding the lease.
+    leadership: Option<Leadership>,
 }
 
 /// What a tick did.
@@ -50,7 +57,15 @@ impl Engine {
             wake: Notify::new(),
             lag: lag::LagRecorder::default(),
             observer: None,
+            leadership: None,
         }
+    }
+
+    /// Shares the driving of deployments with other nodes on the same store: the loop ticks
+    /// only while this node holds the engine lease.
+    pub fn with_leadership(mut self, leadership: Leadership) -> Self {
+        self.leadership = Some(leadership);
+        self
     }
 
     /// Tells `observer` about every deployment the engine saves.
@@ -139,30 +154,104 @@ impl Engine {
     }
 
     /// Runs until `shutdown` resolves: tick, then sleep until the next due time or a wake-up.
+    /// With leadership, a follower only tries to take the lease every `RENEW_EVERY`, and the
+    /// leader wakes at least that often to renew it.
     pub async fn run(self: Arc<Self>, shutdown: impl Future<Output = ()>) {
         tokio::pin!(shutdown);
         loop {
-            let ticked_at = self.clock.now();
-            if let Err(e) = self.tick().await {
-                tracing::warn!("deployment engine tick failed: {e}");
-            }
-            let next = self.store.next_due_at().await.unwrap_or_else(|e| {
-                tracing::warn!("cannot read the next due time: {e}");
-                Some(self.clock.now().plus_millis(1_000))
-            });
+            let leading = match &self.leadership {
+                Some(leadership) => leadership.hold(self.store.as_ref()).await,
+                None => true,
+            };
+            let next = if leading {
+                self.tick_and_look_ahead().await
+            } else {
+                Wait::Forever
+            };
             let until_due = async {
                 match next {
-                    // Due when the tick ran, yet still there: its write failed (logged above).
-                    // Retry shortly rather than spin.
-                    Some(due) if due <= ticked_at => tokio::time::sleep(RETRY_AFTER).await,
-                    Some(due) => ramp_clock::sleep_until(self.clock.as_ref(), due).await,
+                    Wait::Retry => tokio::time::sleep(RETRY_AFTER).await,
+                    Wait::Until(due) => ramp_clock::sleep_until(self.clock.as_ref(), due).await,
+                    Wait::Forever => std::future::pending().await,
+                }
+            };
+            let renew = async {
+                match self.leadership {
+                    Some(_) => tokio::time::sleep(leadership::RENEW_EVERY).await,
                     None => std::future::pending().await,
                 }
             };
             tokio::select! {
-                _ = &mut shutdown => return,
+                _ = &mut shutdown => break,
                 _ = self.wake.notified() => {}
                 _ = until_due => {}
+                _ = renew => {}
+            }
+        }
+        if let Some(leadership) = &self.leadership {
+            leadership.release(self.store.as_ref()).await;
+        }
+    }
+
+    /// One round of the loop: everything due now, then when to look again.
+    async fn tick_and_look_ahead(&self) -> Wait {
+        let ticked_at = self.clock.now();
+        if let Err(e) = self.tick().await {
+            tracing::warn!("deployment engine tick failed: {e}");
+        }
+        match self.store.next_due_at().await {
+            // Due when the tick ran, yet still there: its write failed (logged above).
+            // Retry shortly rather than spin.
+            Ok(Some(due)) if due <= ticked_at => Wait::Retry,
+            Ok(Some(due)) => Wait::Until(due),
+            Ok(None) => Wait::Forever,
+            Err(e) => {
+                tracing::warn!("cannot read the next due time: {e}");
+                Wait::Retry
+            }
+        }
+    }
+
+    /// Brings this node the deployment changes other nodes commit, until `shutdown` resolves:
+    /// the observer (the data plane's snapshot) sees each one, and the loop looks again (a
+    /// deployment started elsewhere may be this node's to drive). When changes may have been
+    /// missed, the observer starts afresh.
+    pub async fn follow(self: Arc<Self>, mut changes: broadcast::Receiver<Change>, shutdown: impl Future<Output = ()>) {
+        tokio::pin!(shutdown);
+        loop {
+            let change = tokio::select! {
+                _ = &mut shutdown => return,
+                change = changes.recv() => change,
+            };
+            match change {
+                Ok(Change::Deployment {
+                    application_id,
+                    environment_id,
+                    deployment_number,
+                }) => {
+                    self.changed_elsewhere(&application_id, &environment_id, deployment_number)
+                        .await
+                }
+                Ok(Change::Missed) | Err(broadcast::error::RecvError::Lagged(_)) => {
+                    if let Some(observer) = &self.observer {
+                        observer.missed().await;
+                    }
+                }
+                Err(broadcast::error::RecvError::Closed) => return,
+            }
+            self.wake();
+        }
+    }
+
+    async fn changed_elsewhere(&self, application_id: &str, environment_id: &str, number: i64) {
+        let Some(observer) = &self.observer else { return };
+        match self.store.deployment(application_id, environment_id, number).await {
+            Ok(Some(deployment)) => observer.changed(&deployment).await,
+            // Deleted since (its environment went): nothing serves it any more.
+            Ok(None) => {}
+            Err(e) => {
+                tracing::warn!("cannot read a deployment changed by another node: {e}");
+                observer.missed().await;
             }
         }
     }
@@ -181,4 +270,19 @@ impl Engine {
     pub async fn alarms(&self) -> store::Result<Vec<Alarm>> {
         self.store.alarms().await
     }
+
+    /// Who drives the deployments, when several nodes share the store.
+    pub async fn leadership(&self) -> store::Result<Option<LeadershipStatus>> {
+        match &self.leadership {
+            Some(leadership) => Ok(Some(leadership.status(self.store.as_ref()).await?)),
+            None => Ok(None),
+        }
+    }
+}
+
+/// What the loop waits for after a round.
+enum Wait {
+    Retry,
+    Until(Timestamp),
+    Forever,
 }

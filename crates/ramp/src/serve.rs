@@ -6,13 +6,14 @@ use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use clap::Args;
-use ramp_clock::{ManualClock, SharedClock, SystemClock};
+use ramp_clock::SystemClock;
 use ramp_domain::appconfig::{AppConfig, Quotas};
 use ramp_domain::dataplane::DataPlane;
 use ramp_domain::deployment::StepTiming;
-use ramp_engine::Engine;
+use ramp_engine::{Engine, Leadership};
 use ramp_server::{AppState, Credentials};
-use ramp_store::SqliteStore;
+
+use crate::backends::{self, ClockMode};
 
 #[derive(Args, Debug)]
 pub struct ServeArgs {
@@ -22,9 +23,14 @@ pub struct ServeArgs {
     /// Directory for the SQLite database and blobs.
     #[arg(long, env = "RAMP_DATA_DIR", default_value = "./ramp-data")]
     data_dir: PathBuf,
-    /// PostgreSQL URL (postgres://…) instead of the embedded SQLite store.
-    #[arg(long, env = "RAMP_DATABASE_URL")]
+    /// PostgreSQL URL (postgres://user:password@host:5432/db) instead of the embedded SQLite
+    /// store; any number of ramp nodes may share one database.
+    #[arg(long, env = "RAMP_DATABASE_URL", hide_env_values = true)]
     database_url: Option<String>,
+    /// This node's name among the nodes sharing a database (logs, `/_ramp/engine`); unique,
+    /// random by default.
+    #[arg(long, env = "RAMP_NODE_NAME")]
+    node_name: Option<String>,
     /// Region used when a request carries no SigV4 credential scope.
     #[arg(long, env = "RAMP_REGION", default_value = "us-east-1")]
     region: String,
@@ -65,7 +71,63 @@ pub struct ServeArgs {
     #[arg(long, env = "RAMP_INSECURE")]
     insecure: bool,
     #[command(flatten)]
+    blobs: BlobArgs,
+    #[command(flatten)]
     quotas: QuotaArgs,
+}
+
+/// Where Amplify Hosting files are kept: content-addressed, in a directory or an S3-compatible
+/// bucket that several nodes share.
+#[derive(Args, Debug)]
+struct BlobArgs {
+    /// A directory, `file:///dir`, or `s3://bucket[/prefix]` [default: DATA_DIR/blobs].
+    #[arg(long, env = "RAMP_BLOB_STORE")]
+    blob_store: Option<ramp_blobs::BlobLocation>,
+    /// The S3-compatible endpoint (MinIO, Ceph, …); AWS S3 when unset.
+    #[arg(long, env = "RAMP_S3_ENDPOINT")]
+    s3_endpoint: Option<String>,
+    /// The bucket's region [default: AWS_REGION, else us-east-1].
+    #[arg(long, env = "RAMP_S3_REGION")]
+    s3_region: Option<String>,
+    /// Access key for the bucket [default: the AWS_* environment variables].
+    #[arg(long, env = "RAMP_S3_ACCESS_KEY_ID", requires = "s3_secret_access_key")]
+    s3_access_key_id: Option<String>,
+    #[arg(
+        long,
+        env = "RAMP_S3_SECRET_ACCESS_KEY",
+        requires = "s3_access_key_id",
+        hide_env_values = true
+    )]
+    s3_secret_access_key: Option<String>,
+    /// Address the bucket as `bucket.host` rather than `host/bucket` [default: path style with
+    /// --s3-endpoint, virtual-hosted on AWS].
+    #[arg(long, env = "RAMP_S3_VIRTUAL_HOSTED_STYLE")]
+    s3_virtual_hosted_style: Option<bool>,
+}
+
+impl BlobArgs {
+    /// Opens the blob store, checking that it is reachable; `s3` flags need an `s3://` store.
+    async fn open(&self, data_dir: &std::path::Path) -> anyhow::Result<ramp_blobs::Blobs> {
+        let location = self
+            .blob_store
+            .clone()
+            .unwrap_or_else(|| ramp_blobs::BlobLocation::Directory(data_dir.join("blobs")));
+        let s3_flags = self.s3_endpoint.is_some()
+            || self.s3_region.is_some()
+            || self.s3_access_key_id.is_some()
+            || self.s3_virtual_hosted_style.is_some();
+        if s3_flags && !matches!(location, ramp_blobs::BlobLocation::S3(_)) {
+            bail!("the --s3-* settings need an s3://bucket --blob-store; the blob store is {location}");
+        }
+        let options = ramp_blobs::S3Options {
+            endpoint: self.s3_endpoint.clone(),
+            region: self.s3_region.clone(),
+            access_key_id: self.s3_access_key_id.clone(),
+            secret_access_key: self.s3_secret_access_key.clone(),
+            virtual_hosted_style: self.s3_virtual_hosted_style,
+        };
+        Ok(ramp_blobs::Blobs::open(&location, &options).await?)
+    }
 }
 
 /// Service quotas (spec/appconfig.md §2.4), AWS's defaults unless set.
@@ -133,23 +195,20 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             args.listen
         );
     }
-    if args.database_url.is_some() {
-        bail!("PostgreSQL is not supported yet; run without --database-url to use the embedded SQLite store");
-    }
-
-    let (clock, manual_clock): (SharedClock, _) = if args.manual_clock {
-        let manual = Arc::new(
-            args.manual_clock_start
-                .map_or_else(ManualClock::starting_now, ManualClock::new),
-        );
-        (manual.clone(), Some(manual))
+    let storage = backends::open_store(args.database_url.as_deref(), &args.data_dir).await?;
+    let clock_mode = if args.manual_clock {
+        ClockMode::Manual {
+            start: args.manual_clock_start,
+        }
     } else {
-        (Arc::new(SystemClock::scaled(args.time_scale)), None)
+        ClockMode::System {
+            time_scale: args.time_scale,
+        }
     };
-
-    std::fs::create_dir_all(&args.data_dir).with_context(|| format!("creating {}", args.data_dir.display()))?;
-    let db_path = args.data_dir.join("ramp.db");
-    let store = Arc::new(SqliteStore::open(&db_path).with_context(|| format!("opening {}", db_path.display()))?);
+    let (clock, manual_clock) = backends::clock(clock_mode, &storage).await?;
+    // Opened (and checked) at start so a wrong bucket fails now, not at the first upload.
+    let blobs = args.blobs.open(&args.data_dir).await?;
+    let store = storage.store.clone();
     let quotas = args.quotas.quotas();
     let max_body_bytes = usize::try_from(quotas.hosted_configuration_bytes)
         .unwrap_or(usize::MAX)
@@ -163,7 +222,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .await?
         .with_step_timing(step_timing);
     let dataplane = Arc::new(DataPlane::new(store.clone(), clock.clone()).await?);
-    let engine = Arc::new(Engine::new(store, clock.clone()).with_observer(dataplane.clone()));
+    let mut engine = Engine::new(store.clone(), clock.clone()).with_observer(dataplane.clone());
+    let node = args.node_name.clone().unwrap_or_else(random_node_name);
+    if storage.shared {
+        engine = engine.with_leadership(Leadership::new(node.clone(), Arc::new(SystemClock::new())));
+    }
+    let engine = Arc::new(engine);
 
     let state = Arc::new(AppState {
         appconfig,
@@ -181,8 +245,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {}", args.listen))?;
     let address = listener.local_addr()?;
-    tracing::info!(%address, data = %db_path.display(), auth = if state.credentials.is_open() { "open" } else { "sigv4" }, "ramp listening on http://{address}");
+    tracing::info!(%address, data = %storage.location, blobs = %blobs.describe(), %node, auth = if state.credentials.is_open() { "open" } else { "sigv4" }, "ramp listening on http://{address}");
     let (stop, stopped) = tokio::sync::watch::channel(false);
+    if let Some(changes) = store.changes() {
+        tokio::spawn(engine.clone().follow(changes, wait_for(stopped.clone())));
+    }
     let engine_task = tokio::spawn(engine.run(wait_for(stopped)));
     let server = axum::serve(listener, ramp_server::router(state)).with_graceful_shutdown(async move {
         shutdown_signal().await;
@@ -196,6 +263,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
 fn parse_timestamp(text: &str) -> Result<ramp_clock::Timestamp, String> {
     ramp_clock::Timestamp::parse_iso8601(text).ok_or_else(|| format!("'{text}' is not an ISO-8601 time"))
+}
+
+fn random_node_name() -> String {
+    let bytes = ramp_domain::ids::new_secret();
+    let suffix: String = bytes.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    format!("node-{suffix}")
 }
 
 /// Resolves once `stopped` turns true.

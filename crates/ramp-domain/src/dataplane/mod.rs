@@ -136,9 +136,11 @@ impl DataPlane {
         if now >= token.expires {
             return Err(Error::Expired);
         }
+        // A token older than the live one was used already. A newer one was issued by another
+        // node, which served the session in between: valid, since any node serves any session.
         if self
             .live_sequence(&token.session)
-            .is_some_and(|live| live != token.sequence)
+            .is_some_and(|live| token.sequence < live)
         {
             return Err(Error::Corrupted("The configuration token was already used.".to_owned()));
         }
@@ -392,7 +394,8 @@ fn hex_id() -> String {
 #[async_trait]
 impl DeploymentObserver for DataPlane {
     /// Keeps the snapshot current: a step of a rollout it knows only moves the percentage;
-    /// anything else (a start, a completion, a rollback, a revert) reloads the entry.
+    /// anything else (a start, a completion, a rollback, a revert) reloads the entry. An entry
+    /// not loaded yet is left alone: its first use reads the store, after this change.
     async fn changed(&self, deployment: &Deployment) {
         let key: Key = (
             deployment.application_id.clone(),
@@ -400,6 +403,9 @@ impl DeploymentObserver for DataPlane {
             deployment.configuration_profile_id.clone(),
         );
         let _update = self.updates.lock().await;
+        if !self.snapshot.contains(&key) {
+            return;
+        }
         let rolling = matches!(deployment.state, DeploymentState::Deploying | DeploymentState::Baking);
         let (number, percentage, revision) = (
             deployment.deployment_number,
@@ -412,5 +418,10 @@ impl DeploymentObserver for DataPlane {
         if let Err(e) = self.refresh(&key).await {
             tracing::warn!(application = %key.0, environment = %key.1, profile = %key.2, "cannot refresh served configuration: {e:?}");
         }
+    }
+
+    async fn missed(&self) {
+        let _update = self.updates.lock().await;
+        self.snapshot.clear();
     }
 }

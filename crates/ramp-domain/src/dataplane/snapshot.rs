@@ -77,6 +77,17 @@ impl Snapshot {
         self.entries.read().ok()?.get(key).cloned()
     }
 
+    pub fn contains(&self, key: &Key) -> bool {
+        self.entries.read().is_ok_and(|entries| entries.contains_key(key))
+    }
+
+    /// Forgets every entry; each is loaded again on its next use.
+    pub fn clear(&self) {
+        if let Ok(mut entries) = self.entries.write() {
+            entries.clear();
+        }
+    }
+
     pub fn put(&self, key: Key, entry: Entry) {
         if let Ok(mut entries) = self.entries.write() {
             entries.insert(key, Arc::new(entry));

@@ -81,13 +81,32 @@ async fn clock(State(state): State<Arc<AppState>>) -> Json<serde_json::Value> {
     Json(json!({ "Now": state.clock.now().to_iso8601(), "Manual": state.manual_clock.is_some() }))
 }
 
-/// The deployment engine's lag: how long after their due time milestones were durable, in
-/// real milliseconds, since start.
-async fn engine(State(state): State<Arc<AppState>>) -> Json<serde_json::Value> {
+/// The deployment engine on this node: how long after their due time milestones were durable
+/// (real milliseconds, since start), and, when several nodes share the store, which one drives.
+async fn engine(State(state): State<Arc<AppState>>) -> Response {
     let lag = state.engine.lag();
+    let leadership = match state.engine.leadership().await {
+        Ok(leadership) => leadership,
+        Err(e) => {
+            return admin_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("cannot read the engine lease: {e}"),
+            );
+        }
+    };
+    let leadership = leadership.map(|status| {
+        json!({
+            "Node": status.node,
+            "Leading": status.leading,
+            "LeaseHolder": status.lease.as_ref().map(|lease| lease.holder.clone()),
+            "LeaseExpiresAt": status.lease.as_ref().map(|lease| lease.expires_at.to_iso8601()),
+        })
+    });
     Json(json!({
-        "Lag": { "Count": lag.count, "P50Millis": lag.p50_millis, "P99Millis": lag.p99_millis, "MaxMillis": lag.max_millis }
+        "Lag": { "Count": lag.count, "P50Millis": lag.p50_millis, "P99Millis": lag.p99_millis, "MaxMillis": lag.max_millis },
+        "Leadership": leadership,
     }))
+    .into_response()
 }
 
 #[derive(Deserialize)]

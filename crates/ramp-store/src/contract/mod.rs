@@ -340,6 +340,14 @@ async fn app_with_environments(store: &dyn Store, region: &str, app_id: &str, en
     }
 }
 
+/// A deployment in progress (LINEAR 50 % over one minute, one minute of bake), started at
+/// `at(10)` and due at once, in a new application `a1` and environment `e1`: a fixture for
+/// crates that drive deployments over a store (the engine's tests).
+pub async fn a_started_deployment(store: &dyn Store) -> Deployment {
+    app_with_environments(store, "us-east-1", "a1", &["e1"]).await;
+    start(store, "us-east-1", "a1", "e1").await
+}
+
 /// Starts `deployment(app_id, environment_id)`; the stored deployment.
 async fn start(store: &dyn Store, region: &str, app_id: &str, environment_id: &str) -> Deployment {
     store

@@ -10,7 +10,7 @@ use aws_sdk_appconfigdata::types::{BadRequestDetails, InvalidParameterProblem};
 use crate::deployments::{deploy, world};
 use crate::harness::TestServer;
 
-async fn session(data: &DataClient, app: &str, env: &str, profile: &str) -> String {
+pub async fn session(data: &DataClient, app: &str, env: &str, profile: &str) -> String {
     data.start_configuration_session()
         .application_identifier(app)
         .environment_identifier(env)
@@ -24,7 +24,7 @@ async fn session(data: &DataClient, app: &str, env: &str, profile: &str) -> Stri
         .to_owned()
 }
 
-async fn poll(data: &DataClient, token: &str) -> GetLatestConfigurationOutput {
+pub async fn poll(data: &DataClient, token: &str) -> GetLatestConfigurationOutput {
     data.get_latest_configuration()
         .configuration_token(token)
         .send()
@@ -32,7 +32,7 @@ async fn poll(data: &DataClient, token: &str) -> GetLatestConfigurationOutput {
         .unwrap()
 }
 
-fn body(out: &GetLatestConfigurationOutput) -> String {
+pub fn body(out: &GetLatestConfigurationOutput) -> String {
     String::from_utf8(out.configuration().map(|b| b.as_ref().to_vec()).unwrap_or_default()).unwrap()
 }
 

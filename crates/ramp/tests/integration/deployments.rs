@@ -49,7 +49,7 @@ pub async fn world(client: &Client) -> World {
 
 const ALARM_ARN: &str = "arn:aws:cloudwatch:us-east-1:000000000000:alarm:errors";
 
-async fn strategy(client: &Client, minutes: i32, growth: GrowthType, factor: f32, bake: i32) -> String {
+pub async fn strategy(client: &Client, minutes: i32, growth: GrowthType, factor: f32, bake: i32) -> String {
     client
         .create_deployment_strategy()
         .name("s")
@@ -84,7 +84,7 @@ pub async fn deploy(client: &Client, w: &World, profile: &str, strategy_id: &str
         .deployment_number()
 }
 
-async fn get(client: &Client, w: &World, number: i32) -> GetDeploymentOutput {
+pub async fn get(client: &Client, w: &World, number: i32) -> GetDeploymentOutput {
     client
         .get_deployment()
         .application_id(&w.app)
@@ -109,7 +109,7 @@ async fn environment_state(client: &Client, w: &World) -> EnvironmentState {
 }
 
 /// The event log oldest first as (seconds after start, type, triggered by, description).
-fn timeline(d: &GetDeploymentOutput) -> Vec<(f64, String, String, String)> {
+pub fn timeline(d: &GetDeploymentOutput) -> Vec<(f64, String, String, String)> {
     let started = d.started_at().unwrap().as_secs_f64();
     let mut events: Vec<_> = d
         .event_log()
@@ -135,7 +135,7 @@ fn percent_events(d: &GetDeploymentOutput) -> Vec<(f64, String)> {
         .collect()
 }
 
-fn available(p: &str) -> String {
+pub fn available(p: &str) -> String {
     format!("Configuration available to {p}% of clients")
 }
 

@@ -1,5 +1,9 @@
 //! Runs the real `ramp` binary on a free loopback port with its own data directory and a
 //! manual clock, and hands out official AWS SDK clients pointed at it.
+//!
+//! With `RAMP_INTEGRATION_STORE=postgres` (scripts/test sets it for a second pass when
+//! `RAMP_TEST_DATABASE_URL` names a PostgreSQL server), every server runs on its own fresh
+//! PostgreSQL schema instead of SQLite.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -17,7 +21,8 @@ pub struct TestServer {
     child: Child,
     pub base_url: String,
     data_dir: tempfile::TempDir,
-    extra_args: Vec<String>,
+    /// Every `ramp serve` flag but the listen address and the data directory.
+    args: Vec<String>,
 }
 
 impl TestServer {
@@ -26,16 +31,32 @@ impl TestServer {
         Self::with_args(&[])
     }
 
-    /// A server with extra `ramp serve` flags.
+    /// A server with a manual clock, on the store this test run uses, with extra flags.
     pub fn with_args(extra: &[&str]) -> Self {
+        let mut args = vec!["--manual-clock".to_owned()];
+        if let Some(url) = integration_database_url() {
+            args.extend(["--database-url".to_owned(), url]);
+        }
+        args.extend(extra.iter().map(|s| s.to_string()));
+        Self::launch(args)
+    }
+
+    /// One of several nodes sharing the PostgreSQL database (schema) `database_url`; only the
+    /// given flags (no manual clock: each node would have its own).
+    pub fn node(database_url: &str, extra: &[&str]) -> Self {
+        let mut args = vec!["--database-url".to_owned(), database_url.to_owned()];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        Self::launch(args)
+    }
+
+    fn launch(args: Vec<String>) -> Self {
         let data_dir = tempfile::tempdir().expect("temp dir");
-        let extra_args: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
-        let (child, base_url) = spawn(data_dir.path(), &extra_args);
+        let (child, base_url) = spawn(data_dir.path(), &args);
         Self {
             child,
             base_url,
             data_dir,
-            extra_args,
+            args,
         }
     }
 
@@ -43,7 +64,7 @@ impl TestServer {
     /// data directory.
     pub fn restart(&mut self, kill: bool) {
         self.stop(kill);
-        let (child, base_url) = spawn(self.data_dir.path(), &self.extra_args);
+        let (child, base_url) = spawn(self.data_dir.path(), &self.args);
         self.child = child;
         self.base_url = base_url;
     }
@@ -51,14 +72,15 @@ impl TestServer {
     /// Like [`restart`](Self::restart), adding `more` flags to this start only.
     pub fn restart_with(&mut self, kill: bool, more: &[&str]) {
         self.stop(kill);
-        let mut args = self.extra_args.clone();
+        let mut args = self.args.clone();
         args.extend(more.iter().map(|s| s.to_string()));
         let (child, base_url) = spawn(self.data_dir.path(), &args);
         self.child = child;
         self.base_url = base_url;
     }
 
-    fn stop(&mut self, kill: bool) {
+    /// Stops the server with SIGTERM, or SIGKILL when `kill`, and waits for it to exit.
+    pub fn stop(&mut self, kill: bool) {
         let signal = if kill { "-KILL" } else { "-TERM" };
         let _ = Command::new("kill")
             .args([signal, &self.child.id().to_string()])
@@ -177,7 +199,7 @@ fn binary() -> PathBuf {
 /// Starts `ramp serve` and waits for its "listening" log line, which carries the bound address.
 fn spawn(data_dir: &Path, extra: &[String]) -> (Child, String) {
     let mut child = Command::new(binary())
-        .args(["serve", "--listen", "127.0.0.1:0", "--manual-clock", "--data-dir"])
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
         .arg(data_dir)
         .args(extra)
         .env("RUST_LOG", "ramp=info,ramp_server=warn")
@@ -202,6 +224,38 @@ fn spawn(data_dir: &Path, extra: &[String]) -> (Child, String) {
         .recv_timeout(Duration::from_secs(30))
         .expect("ramp printed its listening address");
     (child, url)
+}
+
+/// A fresh PostgreSQL schema of the server `RAMP_TEST_DATABASE_URL` names, as a URL selecting
+/// it; `None` when the variable is unset.
+pub fn postgres_schema_url() -> Option<String> {
+    let base = std::env::var("RAMP_TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| !url.is_empty())?;
+    // The harness is synchronous and may run inside a test's runtime: use a runtime of its own.
+    let made = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(ramp_store_postgres::testing::fresh_schema_url(&base))
+    })
+    .join()
+    .expect("schema thread");
+    Some(made.unwrap_or_else(|e| panic!("cannot make a PostgreSQL schema for a test: {e}")))
+}
+
+/// The PostgreSQL URL every server of this run uses, when the run is the PostgreSQL pass.
+fn integration_database_url() -> Option<String> {
+    if std::env::var("RAMP_INTEGRATION_STORE").as_deref() != Ok("postgres") {
+        return None;
+    }
+    let url = postgres_schema_url();
+    assert!(
+        url.is_some(),
+        "RAMP_INTEGRATION_STORE=postgres needs RAMP_TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test)"
+    );
+    url
 }
 
 /// The modelled error code of an SDK error.

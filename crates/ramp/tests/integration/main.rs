@@ -16,6 +16,7 @@ mod durability;
 mod environments;
 mod hosted_versions;
 mod model_conformance;
+mod nodes;
 mod protocol;
 mod settings;
 mod tags;

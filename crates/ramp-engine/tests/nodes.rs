@@ -1,0 +1,161 @@
+//! Several engines on one store, as several ramp nodes run them: who leads, and why a
+//! milestone is applied once whoever applies it. Time is manual throughout.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use ramp_clock::{ManualClock, SharedClock, Timestamp};
+use ramp_domain::deployment::{Deployment, DeploymentEventType, DeploymentObserver};
+use ramp_domain::store::{Change, Store};
+use ramp_engine::leadership::{LEASE_TTL_MILLIS, RENEW_EVERY};
+use ramp_engine::{Engine, Leadership};
+use ramp_store::SqliteStore;
+use ramp_store::contract::a_started_deployment;
+
+fn store() -> Arc<dyn Store> {
+    Arc::new(SqliteStore::open_in_memory().expect("store"))
+}
+
+fn clock_at(millis: i64) -> Arc<ManualClock> {
+    Arc::new(ManualClock::new(Timestamp::from_millis(millis)))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_follower_takes_over_once_the_leader_stops_renewing() {
+    let store = store();
+    let real = clock_at(0);
+    let a = Leadership::new("node-a", real.clone());
+    let b = Leadership::new("node-b", real.clone());
+
+    assert!(a.hold(store.as_ref()).await, "the first node leads");
+    assert!(!b.hold(store.as_ref()).await, "one leader at a time");
+    // The leader renews every RENEW_EVERY, so a follower never gets in while it lives.
+    for _ in 0..5 {
+        real.advance(RENEW_EVERY);
+        assert!(a.hold(store.as_ref()).await);
+        assert!(!b.hold(store.as_ref()).await);
+    }
+    // The leader dies right after a renewal: its lease runs out LEASE_TTL later, and the
+    // follower's next try after that takes over.
+    real.advance(Duration::from_millis(LEASE_TTL_MILLIS as u64 - 1));
+    assert!(!b.hold(store.as_ref()).await, "not before the lease expires");
+    real.advance(Duration::from_millis(1));
+    assert!(b.hold(store.as_ref()).await, "at expiry");
+    assert!(!a.hold(store.as_ref()).await, "a node that comes back follows");
+
+    let status = b.status(store.as_ref()).await.expect("status");
+    assert!(status.leading);
+    assert_eq!(status.lease.expect("held").holder, "node-b");
+    // Worst case from the leader's last renewal to a takeover, as documented: under 10 s.
+    assert!(Duration::from_millis(LEASE_TTL_MILLIS as u64) + RENEW_EVERY <= Duration::from_secs(10));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_released_lease_is_taken_at_once() {
+    let store = store();
+    let real = clock_at(0);
+    let a = Leadership::new("node-a", real.clone());
+    let b = Leadership::new("node-b", real.clone());
+    assert!(a.hold(store.as_ref()).await);
+    a.release(store.as_ref()).await;
+    assert!(b.hold(store.as_ref()).await, "no wait after a clean shutdown");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn engines_racing_on_one_deployment_apply_each_milestone_once() {
+    let store = store();
+    let started = a_started_deployment(store.as_ref()).await;
+    let clock = clock_at(started.started_at.millis());
+    let engines: Vec<Arc<Engine>> = (0..3)
+        .map(|_| Arc::new(Engine::new(store.clone(), clock.clone() as SharedClock)))
+        .collect();
+    // Move through the whole rollout in small steps, every engine ticking at once each time.
+    for _ in 0..30 {
+        clock.advance(Duration::from_secs(5));
+        let ticks = engines.iter().map(|engine| {
+            let engine = engine.clone();
+            tokio::spawn(async move { engine.tick().await })
+        });
+        for tick in futures::future::join_all(ticks).await {
+            tick.expect("join").expect("tick");
+        }
+    }
+    let done = store
+        .deployment(
+            &started.application_id,
+            &started.environment_id,
+            started.deployment_number,
+        )
+        .await
+        .expect("read")
+        .expect("exists");
+    let types: Vec<DeploymentEventType> = done.event_log.iter().map(|e| e.event_type).collect();
+    use DeploymentEventType::*;
+    assert_eq!(
+        types,
+        [
+            DeploymentStarted,
+            PercentageUpdated,
+            PercentageUpdated,
+            BakeTimeStarted,
+            DeploymentCompleted
+        ],
+        "each milestone once, in order: {:#?}",
+        done.event_log
+    );
+    let times: Vec<i64> = done.event_log.iter().map(|e| e.occurred_at.millis()).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "in time order: {times:?}");
+}
+
+/// Records what the engine tells the data plane.
+#[derive(Default)]
+struct Recorder {
+    seen: Mutex<Vec<String>>,
+}
+
+#[async_trait]
+impl DeploymentObserver for Recorder {
+    async fn changed(&self, deployment: &Deployment) {
+        let mut seen = self.seen.lock().expect("lock");
+        seen.push(format!(
+            "changed {}/{}",
+            deployment.environment_id, deployment.deployment_number
+        ));
+    }
+
+    async fn missed(&self) {
+        self.seen.lock().expect("lock").push("missed".to_owned());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn changes_from_other_nodes_reach_the_observer() {
+    let store = store();
+    let started = a_started_deployment(store.as_ref()).await;
+    let recorder = Arc::new(Recorder::default());
+    let engine = Arc::new(Engine::new(store.clone(), clock_at(0) as SharedClock).with_observer(recorder.clone()));
+    let (feed, changes) = tokio::sync::broadcast::channel(16);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let follower = tokio::spawn(engine.follow(changes, async move {
+        let _ = stopped.await;
+    }));
+
+    let change = |number| Change::Deployment {
+        application_id: started.application_id.clone(),
+        environment_id: started.environment_id.clone(),
+        deployment_number: number,
+    };
+    feed.send(change(started.deployment_number)).expect("send");
+    feed.send(change(99)).expect("send"); // gone since: nothing to tell
+    feed.send(Change::Missed).expect("send");
+    drop(feed); // the feed closing ends the follower
+    follower.await.expect("follower ends");
+    drop(stop);
+
+    let seen = recorder.seen.lock().expect("lock").clone();
+    assert_eq!(
+        seen,
+        [format!("changed e1/{}", started.deployment_number), "missed".to_owned()]
+    );
+}

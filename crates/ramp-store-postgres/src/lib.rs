@@ -1,0 +1,38 @@
+//! ramp's PostgreSQL store: [`PostgresStore`] implements [`ramp_domain::store::Store`] on a
+//! database that several ramp nodes share.
+//!
+//! * SQLite serializes every write; PostgreSQL runs transactions side by side (READ COMMITTED),
+//!   so every check-then-write of the trait's contract takes a lock first: the parent's row
+//!   (`SELECT … FOR UPDATE`, or the `UPDATE` of a counter on it), or a transaction-scoped
+//!   advisory lock for per-region counts. Lock order is always application → environment or
+//!   profile → deployment or hosted version → region total → tags, so two writers never wait
+//!   on each other in a cycle.
+//! * The schema (`migrations/`, mirroring the SQLite store's table for table) is applied on
+//!   connect under sqlx's advisory lock, so nodes starting together apply it once.
+//! * Deployment writes `pg_notify` the change inside their transaction; a background
+//!   `LISTEN` task turns other instances' notifications into [`Store::changes`].
+//!
+//! [`Store::changes`]: ramp_domain::store::Store::changes
+
+mod alarms;
+mod applications;
+mod configuration_profiles;
+mod deployment_strategies;
+mod deployments;
+mod environments;
+mod feed;
+mod hosted_versions;
+mod leases;
+mod operations;
+mod rows;
+mod settings;
+mod sql;
+mod store;
+mod tags;
+#[cfg(test)]
+mod tests;
+
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+
+pub use store::{PostgresOptions, PostgresStore};

@@ -1,0 +1,133 @@
+//! What every resource's SQL shares: running statements with the store's error mapping, the
+//! "exists / not found / has children" checks, locks for quotas, and JSON columns.
+
+use ramp_domain::store::{Error, ResourceKind, Result};
+use sqlx::postgres::{PgArguments, PgRow};
+use sqlx::{PgConnection, PgExecutor, Postgres};
+
+/// A statement with its parameters bound. Its text is always a `&'static str`, built with
+/// `concat!` at compile time, so no value ever reaches SQL except as a parameter.
+pub(crate) type Query = sqlx::query::Query<'static, Postgres, PgArguments>;
+
+/// SQLSTATE of a UNIQUE or PRIMARY KEY violation.
+const UNIQUE_VIOLATION: &str = "23505";
+
+/// Any failure of the database or the connection: a 500 for the client, its cause in the log.
+pub(crate) fn unavailable(e: sqlx::Error) -> Error {
+    Error::Unavailable(e.to_string())
+}
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .is_some_and(|code| code == UNIQUE_VIOLATION)
+}
+
+/// Runs a statement; the number of rows it changed.
+pub(crate) async fn execute<'c>(executor: impl PgExecutor<'c>, query: Query) -> Result<u64> {
+    Ok(query.execute(executor).await.map_err(unavailable)?.rows_affected())
+}
+
+/// Runs an insert: a duplicate key is a `Conflict` ("`what` already exists"), anything else a
+/// storage failure.
+pub(crate) async fn insert(conn: &mut PgConnection, query: Query, what: &str) -> Result<()> {
+    match query.execute(conn).await {
+        Ok(_) => Ok(()),
+        Err(e) if is_unique_violation(&e) => Err(Error::Conflict(format!("{what} already exists"))),
+        Err(e) => Err(unavailable(e)),
+    }
+}
+
+/// The row `query` always selects.
+pub(crate) async fn one_row<'c>(executor: impl PgExecutor<'c>, query: Query) -> Result<PgRow> {
+    query.fetch_one(executor).await.map_err(unavailable)
+}
+
+/// The row `query` selects, if any.
+pub(crate) async fn optional_row<'c>(executor: impl PgExecutor<'c>, query: Query) -> Result<Option<PgRow>> {
+    query.fetch_optional(executor).await.map_err(unavailable)
+}
+
+/// Every row `query` selects.
+pub(crate) async fn all_rows<'c>(executor: impl PgExecutor<'c>, query: Query) -> Result<Vec<PgRow>> {
+    query.fetch_all(executor).await.map_err(unavailable)
+}
+
+/// Whether `query` selects a row.
+pub(crate) async fn exists<'c>(executor: impl PgExecutor<'c>, query: Query) -> Result<bool> {
+    Ok(optional_row(executor, query).await?.is_some())
+}
+
+/// `NotFound(kind)` unless `query` selects a row (typically `SELECT 1 … FOR UPDATE`, which
+/// also locks the row for the rest of the transaction).
+pub(crate) async fn must_exist(conn: &mut PgConnection, query: Query, kind: ResourceKind) -> Result<()> {
+    if exists(conn, query).await? {
+        Ok(())
+    } else {
+        Err(Error::NotFound(kind))
+    }
+}
+
+/// `HasChildren(kind)` when `query` selects a row.
+pub(crate) async fn no_children(conn: &mut PgConnection, query: Query, kind: ResourceKind) -> Result<()> {
+    if exists(conn, query).await? {
+        Err(Error::HasChildren(kind))
+    } else {
+        Ok(())
+    }
+}
+
+/// `NotFound(kind)` when an update or delete changed no row.
+pub(crate) fn changed(rows: u64, kind: ResourceKind) -> Result<()> {
+    if rows == 0 { Err(Error::NotFound(kind)) } else { Ok(()) }
+}
+
+/// `QuotaExceeded` when `count` (a `SELECT COUNT(*)`) counts `max` or more rows. The caller
+/// holds the lock that keeps the count from changing until it commits.
+pub(crate) async fn within_quota(conn: &mut PgConnection, count: Query, max: u64) -> Result<()> {
+    let n: i64 = get(&one_row(conn, count).await?, 0)?;
+    if u64::try_from(n).unwrap_or(0) >= max {
+        Err(Error::QuotaExceeded)
+    } else {
+        Ok(())
+    }
+}
+
+/// Takes a transaction-scoped advisory lock on `(what, key)` in this schema, waiting for the
+/// transaction that holds it to end: the lock for counts that no parent row guards (the
+/// applications and strategies of a region, the tags of an ARN). The key includes the schema
+/// so that stores sharing a database in different schemas don't wait on each other.
+pub(crate) async fn lock(conn: &mut PgConnection, what: &str, key: &str) -> Result<()> {
+    execute(
+        conn,
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ' ' || $1 || ' ' || $2, 0))")
+            .bind(what)
+            .bind(key),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Column `idx` of `row`.
+pub(crate) fn get<'r, T>(row: &'r PgRow, idx: usize) -> Result<T>
+where
+    T: sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres>,
+{
+    sqlx::Row::try_get(row, idx).map_err(unavailable)
+}
+
+/// Encodes a JSON column.
+pub(crate) fn json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::Unavailable(format!("cannot encode JSON: {e}")))
+}
+
+/// Decodes a JSON column.
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(row: &PgRow, idx: usize) -> Result<T> {
+    let text: String = get(row, idx)?;
+    serde_json::from_str(&text).map_err(|e| Error::Unavailable(format!("column {idx} holds bad JSON: {e}")))
+}
+
+/// `i64` for a count or limit given as `usize`.
+pub(crate) fn to_i64(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}

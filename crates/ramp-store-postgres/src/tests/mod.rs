@@ -1,0 +1,256 @@
+//! The contract suite on [`PostgresStore`], and what is particular to it: the schema a URL
+//! selects and migrations applied once by nodes starting together (here), the change feed
+//! between nodes (`feed.rs`), and quotas and starts raced through several stores (`races.rs`).
+//! Every test that needs PostgreSQL skips (passing, after one line of output) when
+//! `RAMP_TEST_DATABASE_URL` is not set.
+
+mod feed;
+mod races;
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use ramp_clock::Timestamp;
+use ramp_domain::deployment::{DeployedContent, Deployment, DeploymentState, StepTiming, StrategySnapshot};
+use ramp_domain::entities::{Application, Environment, EnvironmentState, GrowthType, HOSTED_LOCATION, Tags};
+use ramp_domain::store::{Error, Store};
+
+use crate::testing::{database_url, fresh_schema_url};
+use crate::{PostgresOptions, PostgresStore, deployments, store};
+
+ramp_store::store_contract_tests!(match crate::testing::fresh_store().await {
+    Some(store) => store,
+    None => return,
+});
+
+/// Stores on one fresh schema, connected one after the other; `None` when not configured.
+async fn stores_on_one_schema(n: usize) -> Option<(String, Vec<PostgresStore>)> {
+    let url = fresh_schema_url(&database_url()?).await.expect("fresh schema");
+    let mut stores = Vec::new();
+    for _ in 0..n {
+        stores.push(PostgresStore::connect(&url).await.expect("connect"));
+    }
+    Some((url, stores))
+}
+
+async fn count(store: &PostgresStore, sql: &'static str) -> i64 {
+    let row = crate::sql::one_row(&store.pool, sqlx::query(sql)).await.expect("count");
+    crate::sql::get(&row, 0).expect("a number")
+}
+
+fn app(id: &str) -> Application {
+    Application {
+        id: id.to_owned(),
+        region: "us-east-1".to_owned(),
+        name: id.to_owned(),
+        description: None,
+        created_at: Timestamp::from_millis(1),
+    }
+}
+
+fn environment(id: &str) -> Environment {
+    Environment {
+        application_id: "app".to_owned(),
+        id: id.to_owned(),
+        name: id.to_owned(),
+        description: None,
+        state: EnvironmentState::ReadyForDeployment,
+        monitors: Vec::new(),
+        created_at: Timestamp::from_millis(2),
+        last_accessed_at: None,
+    }
+}
+
+fn deployment() -> Deployment {
+    Deployment {
+        application_id: "app".to_owned(),
+        environment_id: "env".to_owned(),
+        deployment_number: 0,
+        configuration_profile_id: "p".to_owned(),
+        deployment_strategy_id: "AppConfig.AllAtOnce".to_owned(),
+        configuration_name: "p".to_owned(),
+        configuration_location_uri: HOSTED_LOCATION.to_owned(),
+        configuration_version: "1".to_owned(),
+        hosted_version_number: 1,
+        version_label: None,
+        description: None,
+        strategy: StrategySnapshot {
+            deployment_duration_in_minutes: 0,
+            growth_type: GrowthType::Linear,
+            growth_factor: 100.0,
+            final_bake_time_in_minutes: 10,
+        },
+        step_timing: StepTiming::Observed,
+        state: DeploymentState::Deploying,
+        percentage_complete: 0.0,
+        started_at: Timestamp::from_millis(10),
+        completed_at: None,
+        event_log: Vec::new(),
+        kms_key_identifier: None,
+        monitors: Vec::new(),
+        next_due_at: Some(Timestamp::from_millis(10)),
+        revision: 0,
+    }
+}
+
+fn content() -> DeployedContent {
+    DeployedContent {
+        content: Bytes::from_static(b"{}"),
+        content_type: "application/json".to_owned(),
+    }
+}
+
+/// Application `app` with environment `env`.
+async fn app_with_environment(store: &PostgresStore) {
+    store
+        .create_application(&app("app"), "arn:app", &Tags::new(), 100)
+        .await
+        .expect("app");
+    store
+        .create_environment(&environment("env"), "arn:app/env", &Tags::new(), 100)
+        .await
+        .expect("environment");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_url_selects_the_schema_of_tables_and_migrations() {
+    let Some((url, stores)) = stores_on_one_schema(1).await else {
+        return;
+    };
+    let store = &stores[0];
+    assert!(
+        store.schema().starts_with(crate::testing::SCHEMA_PREFIX),
+        "{}",
+        store.schema()
+    );
+    assert!(
+        url.contains(&format!("options=-c%20search_path%3D{}", store.schema())),
+        "{url}"
+    );
+    let row = crate::sql::one_row(
+        &store.pool,
+        sqlx::query(
+            "SELECT to_regclass(current_schema() || '._sqlx_migrations')::text, \
+             to_regclass(current_schema() || '.applications')::text",
+        ),
+    )
+    .await
+    .expect("look up");
+    let migrations: Option<String> = crate::sql::get(&row, 0).expect("name");
+    let applications: Option<String> = crate::sql::get(&row, 1).expect("name");
+    assert!(
+        migrations.is_some() && applications.is_some(),
+        "{migrations:?} {applications:?}"
+    );
+    assert_eq!(
+        count(store, "SELECT COUNT(*) FROM _sqlx_migrations").await,
+        i64::try_from(store::migrations().iter().count()).expect("few")
+    );
+}
+
+/// Nodes starting together against a new schema all start, and the schema is applied once
+/// (sqlx's migrator takes an advisory lock; the others then find the migration applied).
+#[tokio::test(flavor = "multi_thread")]
+async fn stores_connecting_together_apply_the_schema_once() {
+    let Some(base) = database_url() else { return };
+    let url = fresh_schema_url(&base).await.expect("fresh schema");
+    let connecting: Vec<_> = (0..5)
+        .map(|_| {
+            let url = url.clone();
+            tokio::spawn(async move { PostgresStore::connect(&url).await })
+        })
+        .collect();
+    let mut stores = Vec::new();
+    for task in connecting {
+        stores.push(task.await.expect("task").expect("every store connects"));
+    }
+    assert_eq!(count(&stores[0], "SELECT COUNT(*) FROM _sqlx_migrations").await, 1);
+    assert!(stores.iter().all(|s| s.schema() == stores[0].schema()));
+    stores[0]
+        .create_application(&app("a"), "arn:a", &Tags::new(), 10)
+        .await
+        .expect("the schema works");
+    assert!(stores[4].application("us-east-1", "a").await.expect("read").is_some());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_url_without_a_database_is_unavailable() {
+    let impatient = PostgresOptions {
+        acquire_timeout: Duration::from_millis(300),
+        ..PostgresOptions::default()
+    };
+    let result = PostgresStore::connect_with("postgres://nobody@127.0.0.1:1/none", &impatient).await;
+    assert!(matches!(result, Err(Error::Unavailable(_))), "{result:?}");
+    let result = PostgresStore::connect("not a url").await;
+    assert!(matches!(result, Err(Error::Unavailable(_))), "{result:?}");
+}
+
+#[test]
+fn the_in_progress_predicate_matches_the_domain_and_the_index() {
+    let listed: Vec<&str> = deployments::IN_PROGRESS.split('\'').skip(1).step_by(2).collect();
+    let all = [
+        DeploymentState::Baking,
+        DeploymentState::Validating,
+        DeploymentState::Deploying,
+        DeploymentState::Complete,
+        DeploymentState::RollingBack,
+        DeploymentState::RolledBack,
+        DeploymentState::Reverted,
+    ];
+    for state in all {
+        assert_eq!(
+            listed.contains(&state.as_str()),
+            state.is_in_progress(),
+            "{state:?} in {}",
+            deployments::IN_PROGRESS
+        );
+    }
+    let schema = include_str!("../../migrations/001_initial.sql");
+    assert!(
+        schema.contains(&format!("WHERE {}", deployments::IN_PROGRESS)),
+        "the partial index repeats the predicate exactly"
+    );
+}
+
+/// The PostgreSQL schema has the SQLite schema's tables and columns: the two are one design,
+/// and a column added to one must be added to the other.
+#[test]
+fn the_schema_mirrors_sqlite_table_for_table() {
+    let sqlite = [
+        include_str!("../../../ramp-store/migrations/sqlite/001_initial.sql"),
+        include_str!("../../../ramp-store/migrations/sqlite/002_deployments.sql"),
+        include_str!("../../../ramp-store/migrations/sqlite/003_leases.sql"),
+    ]
+    .concat();
+    let postgres = include_str!("../../migrations/001_initial.sql");
+    let tables = columns(postgres);
+    assert_eq!(tables, columns(&sqlite));
+    assert_eq!(tables.len(), 13, "{tables:?}");
+    assert_eq!(tables.get("deployments").map(|c| c.len()), Some(25));
+}
+
+/// Table → columns, from `CREATE TABLE` blocks (one column per line) and `ADD COLUMN`s.
+fn columns(sql: &str) -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    let mut tables = std::collections::BTreeMap::<String, std::collections::BTreeSet<String>>::new();
+    let mut current: Option<String> = None;
+    for line in sql.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            ["CREATE", "TABLE", name, ..] => current = Some((*name).to_owned()),
+            [");"] => current = None,
+            ["ALTER", "TABLE", table, "ADD", "COLUMN", column, ..] => {
+                tables
+                    .entry((*table).to_owned())
+                    .or_default()
+                    .insert((*column).to_owned());
+            }
+            [first, ..] if first.chars().all(|c| c.is_ascii_lowercase() || c == '_') => {
+                if let Some(table) = &current {
+                    tables.entry(table.clone()).or_default().insert((*first).to_owned());
+                }
+            }
+            _ => {}
+        }
+    }
+    tables
+}

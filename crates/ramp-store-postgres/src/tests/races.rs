@@ -1,0 +1,244 @@
+//! Races through several stores (as through several nodes): every atomic rule holds when its
+//! check-then-write is raced, not just when calls come one after the other.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use ramp_clock::Timestamp;
+use ramp_domain::entities::{
+    ConfigurationProfile, DeploymentStrategy, Environment, GrowthType, HOSTED_LOCATION, NewHostedVersion, Tags,
+};
+use ramp_domain::store::{Error, ResourceKind, Store};
+
+use super::{app, app_with_environment, content, deployment, environment, stores_on_one_schema};
+use crate::PostgresStore;
+
+/// Two nodes racing to start deployments in one environment: exactly one start wins.
+#[tokio::test(flavor = "multi_thread")]
+async fn starts_raced_by_two_stores_have_one_winner() {
+    let Some((_, stores)) = stores_on_one_schema(2).await else {
+        return;
+    };
+    let stores: Vec<Arc<PostgresStore>> = stores.into_iter().map(Arc::new).collect();
+    app_with_environment(&stores[0]).await;
+    let tasks: Vec<_> = (0..20)
+        .map(|i| {
+            let store = Arc::clone(&stores[i % 2]);
+            tokio::spawn(async move {
+                store
+                    .start_deployment(&deployment(), &content(), "arn:app/env", &Tags::new())
+                    .await
+            })
+        })
+        .collect();
+    let mut won = Vec::new();
+    for task in tasks {
+        match task.await.expect("task") {
+            Ok(d) => won.push(d.deployment_number),
+            Err(Error::Conflict(_)) => {}
+            Err(e) => panic!("a racing start fails only with Conflict, got {e:?}"),
+        }
+    }
+    assert_eq!(won, [1]);
+}
+
+/// Every count quota admits exactly `max` when more creations race for it, through two stores.
+#[tokio::test(flavor = "multi_thread")]
+async fn raced_quotas_admit_exactly_the_maximum() {
+    let Some((_, stores)) = stores_on_one_schema(2).await else {
+        return;
+    };
+    let stores: Vec<Arc<PostgresStore>> = stores.into_iter().map(Arc::new).collect();
+    let admitted = |results: Vec<Result<(), Error>>| {
+        assert!(
+            results.iter().all(|r| matches!(r, Ok(()) | Err(Error::QuotaExceeded))),
+            "{results:?}"
+        );
+        results.iter().filter(|r| r.is_ok()).count()
+    };
+
+    let results = race(&stores, 12, |store, i| async move {
+        store
+            .create_application(&app(&format!("a{i}")), &format!("arn:a{i}"), &Tags::new(), 5)
+            .await
+    })
+    .await;
+    assert_eq!(admitted(results), 5, "applications per region");
+
+    stores[0]
+        .create_application(&app("app"), "arn:app", &Tags::new(), 100)
+        .await
+        .expect("parent");
+    let results = race(&stores, 12, |store, i| async move {
+        let env = environment(&format!("e{i}"));
+        store
+            .create_environment(&env, &format!("arn:e{i}"), &Tags::new(), 4)
+            .await
+    })
+    .await;
+    assert_eq!(admitted(results), 4, "environments per application");
+
+    let results = race(&stores, 12, |store, i| async move {
+        let s = DeploymentStrategy {
+            id: format!("s{i}"),
+            region: "us-east-1".to_owned(),
+            name: "s".to_owned(),
+            description: None,
+            deployment_duration_in_minutes: 1,
+            growth_type: GrowthType::Linear,
+            growth_factor: 10.0,
+            final_bake_time_in_minutes: 0,
+            replicate_to: "NONE".to_owned(),
+            created_at: Timestamp::from_millis(1),
+        };
+        store
+            .create_deployment_strategy(&s, &format!("arn:s{i}"), &Tags::new(), 3)
+            .await
+    })
+    .await;
+    assert_eq!(admitted(results), 3, "strategies per region");
+
+    let results = race(&stores, 12, |store, i| async move {
+        let one: Tags = [(format!("k{i}"), "v".to_owned())].into_iter().collect();
+        store.tag("arn:app", &one, 6).await
+    })
+    .await;
+    assert_eq!(admitted(results), 6, "tags per resource");
+
+    let profile = profile("p");
+    stores[0]
+        .create_configuration_profile(&profile, "arn:app/p", &Tags::new(), 100)
+        .await
+        .expect("profile");
+    let results = race(&stores, 12, |store, _| async move {
+        let v = version("p", b"0123456789");
+        store.create_hosted_version("us-east-1", &v, None, 75).await.map(|_| ())
+    })
+    .await;
+    assert_eq!(admitted(results), 7, "hosted bytes per region: 7 × 10 ≤ 75");
+}
+
+/// Runs `n` calls of `call(store, i)` at once, alternating between `stores`; their results.
+async fn race<F, Fut>(stores: &[Arc<PostgresStore>], n: usize, call: F) -> Vec<Result<(), Error>>
+where
+    F: Fn(Arc<PostgresStore>, usize) -> Fut,
+    Fut: Future<Output = Result<(), Error>> + Send + 'static,
+{
+    let tasks: Vec<_> = (0..n)
+        .map(|i| tokio::spawn(call(Arc::clone(&stores[i % stores.len()]), i)))
+        .collect();
+    let mut results = Vec::new();
+    for task in tasks {
+        results.push(task.await.expect("task"));
+    }
+    results
+}
+
+/// Racing creations that all expect no version yet: exactly one finds it so.
+#[tokio::test(flavor = "multi_thread")]
+async fn raced_expected_latest_has_one_winner() {
+    let Some((_, stores)) = stores_on_one_schema(2).await else {
+        return;
+    };
+    let stores: Vec<Arc<PostgresStore>> = stores.into_iter().map(Arc::new).collect();
+    stores[0]
+        .create_application(&app("app"), "arn:app", &Tags::new(), 100)
+        .await
+        .expect("app");
+    stores[0]
+        .create_configuration_profile(&profile("p"), "arn:app/p", &Tags::new(), 100)
+        .await
+        .expect("profile");
+    let results = race(&stores, 10, |store, i| async move {
+        let v = version("p", &[u8::try_from(i).unwrap_or(0)]);
+        store
+            .create_hosted_version("us-east-1", &v, Some(0), 1_000)
+            .await
+            .map(|_| ())
+    })
+    .await;
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
+    assert!(results.iter().all(|r| matches!(r, Ok(()) | Err(Error::Conflict(_)))));
+}
+
+/// A deletion refused while children exist, raced with the creation of a child through
+/// another store: either the child was created and the deletion refused, or the deletion won
+/// and the creation found no parent; never a child without its parent.
+#[tokio::test(flavor = "multi_thread")]
+async fn deletions_raced_with_child_creations_leave_no_orphans() {
+    let Some((_, stores)) = stores_on_one_schema(2).await else {
+        return;
+    };
+    let (a, b) = (&stores[0], &stores[1]);
+    let r = "us-east-1";
+    for i in 0..10 {
+        let id = format!("d{i}");
+        let arn = format!("arn:{id}");
+        a.create_application(&app(&id), &arn, &Tags::new(), 100)
+            .await
+            .expect("app");
+        let env = Environment {
+            application_id: id.clone(),
+            ..environment("e")
+        };
+        let none = Tags::new();
+        let (deleted, created) = tokio::join!(
+            a.delete_application(r, &id, &arn),
+            b.create_environment(&env, "arn:e", &none, 100)
+        );
+        match (&deleted, &created) {
+            (Ok(()), Err(Error::NotFound(ResourceKind::Application)))
+            | (Err(Error::HasChildren(ResourceKind::Environment)), Ok(())) => {}
+            _ => panic!("application {i}: {deleted:?}, {created:?}"),
+        }
+    }
+
+    a.create_application(&app("app"), "arn:app", &Tags::new(), 100)
+        .await
+        .expect("app");
+    for i in 0..10 {
+        let id = format!("p{i}");
+        let arn = format!("arn:app/{id}");
+        a.create_configuration_profile(&profile(&id), &arn, &Tags::new(), 100)
+            .await
+            .expect("profile");
+        let v = version(&id, b"{}");
+        let (deleted, created) = tokio::join!(
+            a.delete_configuration_profile("app", &id, &arn),
+            b.create_hosted_version(r, &v, None, 1_000_000)
+        );
+        match (&deleted, &created) {
+            (Ok(()), Err(Error::NotFound(ResourceKind::ConfigurationProfile)))
+            | (Err(Error::HasChildren(ResourceKind::HostedConfigurationVersion)), Ok(_)) => {}
+            _ => panic!("profile {i}: {deleted:?}, {created:?}"),
+        }
+    }
+}
+
+fn profile(id: &str) -> ConfigurationProfile {
+    ConfigurationProfile {
+        application_id: "app".to_owned(),
+        id: id.to_owned(),
+        name: id.to_owned(),
+        description: None,
+        location_uri: HOSTED_LOCATION.to_owned(),
+        retrieval_role_arn: None,
+        validators: Vec::new(),
+        profile_type: None,
+        kms_key_identifier: None,
+        created_at: Timestamp::from_millis(3),
+        last_accessed_at: None,
+    }
+}
+
+fn version(profile_id: &str, content: &[u8]) -> NewHostedVersion {
+    NewHostedVersion {
+        application_id: "app".to_owned(),
+        configuration_profile_id: profile_id.to_owned(),
+        description: None,
+        content_type: "text/plain".to_owned(),
+        version_label: None,
+        content: Bytes::copy_from_slice(content),
+        created_at: Timestamp::from_millis(4),
+    }
+}
