@@ -29,6 +29,9 @@ use tokio::sync::{Notify, broadcast};
 /// Deployments read and written per round of a tick; their writes share group commits.
 const BATCH: usize = 512;
 
+/// How many times alarm rollbacks are re-read after racing another writer within one tick.
+const RACE_ROUNDS: usize = 5;
+
 /// Real time to wait before retrying work that a tick could not save.
 const RETRY_AFTER: std::time::Duration = std::time::Duration::from_millis(250);
 
@@ -99,21 +102,25 @@ impl Engine {
                 let added = next.event_log.len() - d.event_log.len();
                 Some((next, added))
             });
-            let applied = join_all(updates.map(|(next, added)| self.save(next, added))).await;
-            let saved = applied.into_iter().filter(|saved| *saved).count();
+            let outcomes = join_all(updates.map(|(next, added)| self.save(next, added))).await;
+            let saved = outcomes.iter().filter(|o| **o == Saved::Yes).count();
+            let raced = outcomes.iter().any(|o| *o == Saved::Raced);
             report.advanced += saved;
-            // A full batch may hide more due work; a round that saved nothing would only repeat.
-            if count < BATCH || saved == 0 {
+            // A full batch may hide more due work. A deployment someone else changed meanwhile
+            // (another node, StopDeployment, a concurrent tick that read it earlier) is read
+            // again: whatever is due at `now` is applied before the tick returns. A round whose
+            // writes failed would only fail again.
+            if !raced && (count < BATCH || saved == 0) {
                 return Ok(report);
             }
         }
     }
 
-    /// Writes a deployment with compare-and-set; `false` when someone else changed it first
-    /// (StopDeployment racing the engine): the next tick decides again on fresh data.
+    /// Writes a deployment with compare-and-set; `Raced` when someone else changed it first
+    /// (StopDeployment, another node or tick): the caller decides again on fresh data.
     /// `scheduled` is how many events at the end of the log were due milestones, whose lateness
     /// is recorded once the write is durable.
-    async fn save(&self, next: Deployment, scheduled: usize) -> bool {
+    async fn save(&self, next: Deployment, scheduled: usize) -> Saved {
         let environment_state = Some(rollout::environment_state(next.state));
         match self.store.update_deployment(&next, environment_state).await {
             Ok(saved) => {
@@ -122,12 +129,12 @@ impl Engine {
                 if let Some(observer) = &self.observer {
                     observer.changed(&saved).await;
                 }
-                true
+                Saved::Yes
             }
-            Err(store::Error::Conflict(_)) => false,
+            Err(store::Error::Conflict(_)) => Saved::Raced,
             Err(e) => {
                 tracing::warn!(deployment = next.deployment_number, environment = %next.environment_id, "cannot save deployment: {e}");
-                false
+                Saved::Failed
             }
         }
     }
@@ -140,17 +147,26 @@ impl Engine {
         if firing.is_empty() {
             return Ok(0);
         }
-        let in_progress = self.store.in_progress_deployments().await?;
-        let rollbacks = in_progress.iter().filter_map(|d| {
-            if !matches!(d.state, DeploymentState::Deploying | DeploymentState::Baking) {
-                return None;
+        let mut rolled_back = 0;
+        // A deployment that moved on meanwhile (a step saved by another tick) is read again, so
+        // the alarm's rollback is done when this returns; a few rounds settle any race.
+        for _ in 0..RACE_ROUNDS {
+            let in_progress = self.store.in_progress_deployments().await?;
+            let rollbacks = in_progress.iter().filter_map(|d| {
+                if !matches!(d.state, DeploymentState::Deploying | DeploymentState::Baking) {
+                    return None;
+                }
+                let alarm_arn = alarms::firing_monitor(d, &firing)?;
+                let reason = format!("Rollback initiated by CloudWatch alarm {alarm_arn}");
+                Some(rollout::roll_back(d, now, TriggeredBy::CloudwatchAlarm, reason))
+            });
+            let outcomes = join_all(rollbacks.map(|next| self.save(next, 0))).await;
+            rolled_back += outcomes.iter().filter(|o| **o == Saved::Yes).count();
+            if !outcomes.contains(&Saved::Raced) {
+                break;
             }
-            let alarm_arn = alarms::firing_monitor(d, &firing)?;
-            let reason = format!("Rollback initiated by CloudWatch alarm {alarm_arn}");
-            Some(rollout::roll_back(d, now, TriggeredBy::CloudwatchAlarm, reason))
-        });
-        let saved = join_all(rollbacks.map(|next| self.save(next, 0))).await;
-        Ok(saved.into_iter().filter(|s| *s).count())
+        }
+        Ok(rolled_back)
     }
 
     /// Runs until `shutdown` resolves: tick, then sleep until the next due time or a wake-up.
@@ -278,6 +294,16 @@ impl Engine {
             None => Ok(None),
         }
     }
+}
+
+/// How a compare-and-set write of a deployment ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Saved {
+    Yes,
+    /// Someone else changed the deployment since it was read.
+    Raced,
+    /// The store failed (logged).
+    Failed,
 }
 
 /// What the loop waits for after a round.
