@@ -25,6 +25,11 @@ pub struct Storage {
 pub async fn open_store(database_url: Option<&str>, data_dir: &Path) -> anyhow::Result<Storage> {
     if let Some(url) = database_url {
         let location = without_password(url);
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            anyhow::bail!(
+                "--database-url must be a PostgreSQL URL (postgres://user:password@host:5432/db), not {location}"
+            );
+        }
         let store = PostgresStore::connect(url)
             .await
             .with_context(|| format!("connecting to {location}"))?;

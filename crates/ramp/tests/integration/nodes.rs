@@ -224,6 +224,42 @@ async fn a_node_killed_mid_rollout_loses_nothing_and_stalls_nothing() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_node_stopped_cleanly_hands_the_lease_over_at_the_next_try() {
+    let Some(mut nodes) = nodes(2) else { return };
+    let leading = leader(&nodes.iter().collect::<Vec<_>>()).await;
+    nodes[leading].stop(false);
+    let stopped_at = Instant::now();
+    let survivor = &nodes[1 - leading];
+    leader(&[survivor]).await;
+    let handover = stopped_at.elapsed();
+    eprintln!("the survivor took over {handover:?} after the leader stopped cleanly");
+    // The lease was released: the survivor's next try (every 2 s) wins, well before the 6 s a
+    // dead leader's lease takes to run out.
+    assert!(handover < Duration::from_secs(5), "handover took {handover:?}");
+}
+
+#[tokio::test]
+async fn a_database_url_must_be_postgres() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_ramp"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--database-url",
+            "mysql://user:hunter2@db/ramp",
+        ])
+        .output()
+        .expect("ramp runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--database-url must be a PostgreSQL URL"), "{stderr}");
+    assert!(
+        !stderr.contains("hunter2"),
+        "the password stays out of the log: {stderr}"
+    );
+}
+
 /// The legacy GetConfiguration of `client_id` on `node`: the release it serves.
 async fn served_release(node: &TestServer, w: &World, client_id: &str) -> String {
     let path = format!(
