@@ -104,7 +104,7 @@ impl Engine {
             });
             let outcomes = join_all(updates.map(|(next, added)| self.save(next, added))).await;
             let saved = outcomes.iter().filter(|o| **o == Saved::Yes).count();
-            let raced = outcomes.iter().any(|o| *o == Saved::Raced);
+            let raced = outcomes.contains(&Saved::Raced);
             report.advanced += saved;
             // A full batch may hide more due work. A deployment someone else changed meanwhile
             // (another node, StopDeployment, a concurrent tick that read it earlier) is read
