@@ -206,8 +206,9 @@ async fn drive(ramp: &RampProcess, settings: &Settings, clock_ticks: f64, spawne
 
     // The fixtures every deployment shares.
     let create_app = Template::signed(Method::POST, addr, "/applications", json(json!({ "Name": "engine" })))?;
-    let application_id = crate::created_id(load::send_once(&client, &create_app).await?, "CreateApplication")?;
-    let profile_id = crate::hosted_profile(&client, addr, &application_id, "flags").await?;
+    let application_id =
+        crate::fixtures::created_id(load::send_once(&client, &create_app).await?, "CreateApplication")?;
+    let profile_id = crate::fixtures::hosted_profile(&client, addr, &application_id, "flags").await?;
     let create_strategy = Template::signed(
         Method::POST,
         addr,
@@ -220,7 +221,7 @@ async fn drive(ramp: &RampProcess, settings: &Settings, clock_ticks: f64, spawne
             "FinalBakeTimeInMinutes": settings.bake_minutes,
         })),
     )?;
-    let strategy_id = crate::created_id(
+    let strategy_id = crate::fixtures::created_id(
         load::send_once(&client, &create_strategy).await?,
         "CreateDeploymentStrategy",
     )?;
@@ -242,7 +243,7 @@ async fn drive(ramp: &RampProcess, settings: &Settings, clock_ticks: f64, spawne
                         Bytes::from(json!({ "Name": format!("env-{i:05}") }).to_string()),
                     )),
                 )?;
-                crate::created_id(load::send_once(&client, &template).await?, "CreateEnvironment")
+                crate::fixtures::created_id(load::send_once(&client, &template).await?, "CreateEnvironment")
             }
         }
     })

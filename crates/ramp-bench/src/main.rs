@@ -9,23 +9,32 @@
 //! accelerated clock and reports how late their steps are applied, with ramp's CPU time and peak
 //! memory.
 //!
+//! With `--database-url`, two more parts run on PostgreSQL: `stores` (see [`stores`]) measures
+//! the control-plane read and write on SQLite and on PostgreSQL side by side, and `nodes` (see
+//! [`dataplane::nodes`]) the data plane on one SQLite node, one PostgreSQL node and two nodes
+//! sharing one PostgreSQL schema.
+//!
 //! The generator shares the machine with the server, so it runs on a tokio runtime with a fixed,
 //! small number of worker threads (1 by default), identical for the ceiling and for ramp.
 
 mod ceiling;
+mod controlplane;
 mod dataplane;
 mod engine;
+mod fixtures;
 mod load;
+mod postgres;
 mod server;
+mod stores;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, bail, ensure};
-use bytes::Bytes;
 use clap::{Parser, ValueEnum};
-use http::{Method, StatusCode};
+use http::Method;
 
+use crate::controlplane::Operations;
 use crate::load::{Outcome, Settings, Template};
 use crate::server::RampProcess;
 
@@ -58,6 +67,10 @@ struct Args {
     /// Run only these parts (comma-separated); all of them when absent.
     #[arg(long, value_enum, value_delimiter = ',')]
     only: Vec<Part>,
+    /// PostgreSQL database for the `stores` and `nodes` parts, which need it: each measured server
+    /// gets a fresh schema in it (postgres://user@host:5432/db?sslmode=disable).
+    #[arg(long, env = "RAMP_BENCH_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
     /// Data-plane scenario: configuration sessions (token chains) polled round-robin.
     #[arg(long, default_value_t = 4096)]
     dataplane_sessions: usize,
@@ -94,11 +107,53 @@ enum Part {
     Startup,
     Dataplane,
     Engine,
+    /// GetApplication and CreateHostedConfigurationVersion on SQLite and on PostgreSQL.
+    Stores,
+    /// The data plane on one SQLite node, one PostgreSQL node and two PostgreSQL nodes.
+    Nodes,
+}
+
+impl Part {
+    /// The parts that run on PostgreSQL.
+    fn needs_database(self) -> bool {
+        matches!(self, Self::Stores | Self::Nodes)
+    }
 }
 
 impl Args {
+    /// Whether `part` runs: asked for, or everything asked for and `part` has what it needs.
     fn runs(&self, part: Part) -> bool {
+        if part.needs_database() && self.database_url.is_none() {
+            return false;
+        }
         self.only.is_empty() || self.only.contains(&part)
+    }
+
+    /// Refuses a PostgreSQL part asked for by name without a database; a full run skips them
+    /// instead, and says so.
+    fn check_database(&self) -> anyhow::Result<()> {
+        if self.database_url.is_some() {
+            return Ok(());
+        }
+        let named: Vec<String> = self
+            .only
+            .iter()
+            .filter(|part| part.needs_database())
+            .map(|part| format!("{part:?}").to_lowercase())
+            .collect();
+        if !named.is_empty() {
+            bail!(
+                "--only {} needs a PostgreSQL database: pass --database-url postgres://… (or set \
+                 RAMP_BENCH_DATABASE_URL)",
+                named.join(",")
+            );
+        }
+        if self.only.is_empty() {
+            eprintln!(
+                "note: the stores and nodes parts are skipped: they need --database-url (or RAMP_BENCH_DATABASE_URL)"
+            );
+        }
+        Ok(())
     }
 
     fn ramp_bin(&self) -> PathBuf {
@@ -151,12 +206,15 @@ fn main() -> anyhow::Result<()> {
     ensure!(args.connections > 0, "--connections must be at least 1");
     ensure!(args.duration_secs > 0, "--duration-secs must be at least 1");
     ensure!(args.generator_threads > 0, "--generator-threads must be at least 1");
+    args.check_database()?;
     let binary = args.ramp_bin();
     let needs_ramp = args.runs(Part::Get)
         || args.runs(Part::Create)
         || args.runs(Part::Startup)
         || args.runs(Part::Dataplane)
-        || args.runs(Part::Engine);
+        || args.runs(Part::Engine)
+        || args.runs(Part::Stores)
+        || args.runs(Part::Nodes);
     if needs_ramp && !binary.is_file() {
         bail!(
             "no ramp binary at {}; build it with `cargo build --release -p ramp` or pass --ramp-bin",
@@ -194,28 +252,41 @@ fn main() -> anyhow::Result<()> {
     if args.runs(Part::Get) || args.runs(Part::Create) {
         let ramp = RampProcess::start(&binary)?;
         eprintln!("ramp serving on {} (ready in {:?})", ramp.base_url(), ramp.startup);
-        let (get, create) = generator.block_on(setup(&ramp))?;
-        if args.runs(Part::Get) {
-            eprintln!("GetApplication…");
-            let outcome = generator.block_on(load::run(&load::client(), get, args.settings()))?;
+        let operations = Operations {
+            get: args.runs(Part::Get),
+            create: args.runs(Part::Create),
+        };
+        let measured = controlplane::measure(&ramp, operations, args.settings(), &generator, "SQLite")?;
+        if let Some(outcome) = measured.get {
             rows.push(Row {
                 operation: "GetApplication",
                 outcome,
             });
         }
-        if args.runs(Part::Create) {
-            eprintln!("CreateHostedConfigurationVersion…");
-            let outcome = generator.block_on(load::run(&load::client(), create, args.settings()))?;
+        if let Some(outcome) = measured.create {
             rows.push(Row {
                 operation: "CreateHostedConfigurationVersion (1 KiB, durable)",
                 outcome,
             });
         }
     }
+    let stores = match args.database_url.as_deref() {
+        Some(url) if args.runs(Part::Stores) => Some(stores::run(&binary, url, args.settings(), &generator)?),
+        _ => None,
+    };
     let dataplane = if args.runs(Part::Dataplane) {
         Some(dataplane::run(&binary, &args.dataplane_settings(), &generator)?)
     } else {
         None
+    };
+    let nodes = match args.database_url.as_deref() {
+        Some(url) if args.runs(Part::Nodes) => Some(dataplane::nodes::run(
+            &binary,
+            url,
+            &args.dataplane_settings(),
+            &generator,
+        )?),
+        _ => None,
     };
     // Last: it takes minutes and leaves the machine's page cache and allocator warmest.
     let engine = if args.runs(Part::Engine) {
@@ -236,12 +307,45 @@ fn main() -> anyhow::Result<()> {
             .map(|row| row.outcome.per_second());
         dataplane::print_report(outcome, ceiling, &binary);
     }
+    if let Some(comparison) = &stores {
+        stores::print_report(comparison, args.settings(), &binary);
+    }
+    if let Some(outcome) = &nodes {
+        dataplane::nodes::print_report(outcome, &binary);
+    }
     if let Some(outcome) = &engine {
         engine::print_report(outcome, &binary);
+    }
+    if args.only.is_empty() && args.database_url.is_none() {
+        println!();
+        println!("(The stores and nodes parts were skipped: they need --database-url.)");
     }
     println!();
     println!("Command: `{}`", command_line());
     let mut errors: u64 = rows.iter().map(|row| row.outcome.errors).sum();
+    let stores_rows = stores.as_ref().map(stores::Comparison::rows).unwrap_or_default();
+    for (name, outcome) in &stores_rows {
+        if outcome.errors > 0 {
+            eprintln!(
+                "{name}: {} errors, first: {}",
+                outcome.errors,
+                outcome.first_error.as_deref().unwrap_or("?")
+            );
+        }
+        errors += outcome.errors;
+    }
+    for point in nodes.iter().flat_map(|outcome| &outcome.points) {
+        let m = &point.measured;
+        if m.errors > 0 {
+            eprintln!(
+                "nodes, {}: {} errors, first: {}",
+                point.label,
+                m.errors,
+                m.first_error.as_deref().unwrap_or("?")
+            );
+        }
+        errors += m.errors;
+    }
     if let Some(outcome) = &dataplane {
         let points = [Some(&outcome.max), Some(&outcome.half), outcome.ceiling_half.as_ref()];
         for (name, m) in ["max", "half rate", "ceiling at half rate"]
@@ -271,110 +375,6 @@ fn main() -> anyhow::Result<()> {
         bail!("invalid run: {errors} requests failed (every answer must be 2xx)");
     }
     Ok(())
-}
-
-/// Creates the application and hosted profile the scenarios use, as an SDK would: signed JSON.
-async fn setup(ramp: &RampProcess) -> anyhow::Result<(Template, Template)> {
-    let client = load::client();
-    let json = |value: serde_json::Value| Some(("application/json", Bytes::from(value.to_string())));
-
-    let create_app = Template::signed(
-        Method::POST,
-        ramp.addr,
-        "/applications",
-        json(serde_json::json!({ "Name": "bench" })),
-    )?;
-    let application_id = created_id(load::send_once(&client, &create_app).await?, "CreateApplication")?;
-
-    let profiles = format!("/applications/{application_id}/configurationprofiles");
-    let create_profile = Template::signed(
-        Method::POST,
-        ramp.addr,
-        &profiles,
-        json(serde_json::json!({ "Name": "p", "LocationUri": "hosted" })),
-    )?;
-    let profile_id = created_id(
-        load::send_once(&client, &create_profile).await?,
-        "CreateConfigurationProfile",
-    )?;
-
-    let get = Template::signed(Method::GET, ramp.addr, &format!("/applications/{application_id}"), None)?;
-    let versions = format!("{profiles}/{profile_id}/hostedconfigurationversions");
-    let create = Template::signed(
-        Method::POST,
-        ramp.addr,
-        &versions,
-        Some(("application/json", hosted_content())),
-    )?;
-    // One of each before the clock starts: a broken template fails loudly here, not as a
-    // table full of errors.
-    for (template, name) in [(&get, "GetApplication"), (&create, "CreateHostedConfigurationVersion")] {
-        let (status, body) = load::send_once(&client, template).await?;
-        ensure!(
-            status.is_success(),
-            "{name} failed: {status} {}",
-            String::from_utf8_lossy(&body)
-        );
-    }
-    Ok((get, create))
-}
-
-/// The `Id` of a 201 answer.
-fn created_id((status, body): (StatusCode, Bytes), operation: &str) -> anyhow::Result<String> {
-    ensure!(
-        status == StatusCode::CREATED,
-        "{operation} failed: {status} {}",
-        String::from_utf8_lossy(&body)
-    );
-    let value: serde_json::Value = serde_json::from_slice(&body).with_context(|| format!("{operation} answer"))?;
-    value["Id"]
-        .as_str()
-        .map(str::to_owned)
-        .with_context(|| format!("{operation} answered without an Id"))
-}
-
-/// About 1 KiB of feature-flag-like JSON: the size of a typical small hosted configuration.
-/// Creates a hosted configuration profile named `name` in application `app`, with one version
-/// of [`hosted_content`]; the profile's id.
-async fn hosted_profile(
-    client: &load::HttpClient,
-    addr: std::net::SocketAddr,
-    app: &str,
-    name: &str,
-) -> anyhow::Result<String> {
-    let profiles = format!("/applications/{app}/configurationprofiles");
-    let body = Bytes::from(serde_json::json!({ "Name": name, "LocationUri": "hosted" }).to_string());
-    let create_profile = Template::signed(Method::POST, addr, &profiles, Some(("application/json", body)))?;
-    let profile = created_id(
-        load::send_once(client, &create_profile).await?,
-        "CreateConfigurationProfile",
-    )?;
-    let create_version = Template::signed(
-        Method::POST,
-        addr,
-        &format!("{profiles}/{profile}/hostedconfigurationversions"),
-        Some(("application/json", hosted_content())),
-    )?;
-    let (status, body) = load::send_once(client, &create_version).await?;
-    ensure!(
-        status == StatusCode::CREATED,
-        "CreateHostedConfigurationVersion failed: {status} {}",
-        String::from_utf8_lossy(&body)
-    );
-    Ok(profile)
-}
-
-fn hosted_content() -> Bytes {
-    let mut flags = serde_json::Map::new();
-    let mut i = 0;
-    while serde_json::Value::Object(flags.clone()).to_string().len() < 1000 {
-        flags.insert(
-            format!("flag_{i:03}"),
-            serde_json::json!({ "enabled": i % 2 == 0, "variant": "treatment" }),
-        );
-        i += 1;
-    }
-    Bytes::from(serde_json::Value::Object(flags).to_string())
 }
 
 fn print_report(args: &Args, rows: &[Row], startup: Option<&[Duration]>) {

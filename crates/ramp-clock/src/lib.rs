@@ -82,7 +82,9 @@ impl SystemClock {
     /// `origin`. Processes sharing one origin (and synchronized wall clocks) read the same time.
     pub fn scaled_since(origin: Timestamp, scale: f64) -> Self {
         let scale = if scale.is_finite() && scale > 0.0 { scale } else { 1.0 };
-        let elapsed_real = (real_wall_time().millis() - origin.millis()).max(0) as f64;
+        // Fractions of a millisecond count: at ×1000 one real millisecond is a ramp second,
+        // and two nodes must not disagree by that much.
+        let elapsed_real = (real_wall_millis_f64() - origin.millis() as f64).max(0.0);
         Self {
             scale,
             origin_wall: Timestamp::from_millis(origin.millis() + (elapsed_real * scale) as i64),
@@ -102,12 +104,16 @@ impl Default for SystemClock {
     }
 }
 
-#[allow(clippy::disallowed_methods)] // the one place that reads the system's wall clock
 fn real_wall_time() -> Timestamp {
+    Timestamp::from_millis(real_wall_millis_f64() as i64)
+}
+
+#[allow(clippy::disallowed_methods)] // the one place that reads the system's wall clock
+fn real_wall_millis_f64() -> f64 {
     let since_epoch = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
-    Timestamp::from_millis(since_epoch.as_millis() as i64)
+    since_epoch.as_secs_f64() * 1000.0
 }
 
 impl Clock for SystemClock {
