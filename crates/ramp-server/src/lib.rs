@@ -30,7 +30,11 @@ pub struct AppState {
     pub dataplane: Arc<DataPlane>,
     /// Bearer token the Alertmanager receiver requires, when set (`--alertmanager-token`).
     pub alertmanager_token: Option<String>,
+    /// ramp's clock: possibly accelerated or manual; what deployments and tokens run on.
     pub clock: SharedClock,
+    /// Real wall time, for checking SigV4 signatures: clients sign with their real clocks,
+    /// whatever ramp's own clock reads.
+    pub signature_clock: SharedClock,
     /// Set with `--manual-clock`: the admin API moves it.
     pub manual_clock: Option<Arc<ManualClock>>,
     pub credentials: Credentials,

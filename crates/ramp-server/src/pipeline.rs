@@ -77,7 +77,12 @@ async fn run(state: &AppState, request: Request) -> (&'static str, Result<AwsRes
         let body = read_body(body, &parts.headers, state.max_body_bytes, hosted_upload).await?;
         let path_and_query = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
         let request = AwsRequest::new(parts.method.clone(), path_and_query, parts.headers.clone(), body)?;
-        let caller = auth::authenticate(&state.credentials, &request, APPCONFIG_SIGNING_NAME, state.clock.now())?;
+        let caller = auth::authenticate(
+            &state.credentials,
+            &request,
+            APPCONFIG_SIGNING_NAME,
+            state.signature_clock.now(),
+        )?;
         let region = caller.region.unwrap_or_else(|| state.default_region.clone());
         let scope = Scope::new(region, state.account_id.clone());
         match api {

@@ -235,6 +235,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         dataplane,
         alertmanager_token: args.alertmanager_token,
         clock,
+        signature_clock: Arc::new(SystemClock::new()),
         manual_clock,
         credentials,
         default_region: args.region,

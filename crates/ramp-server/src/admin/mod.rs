@@ -62,7 +62,14 @@ async fn require_signature(State(state): State<Arc<AppState>>, request: Request,
         parts.headers.clone(),
         body.clone(),
     )
-    .and_then(|aws| auth::authenticate(&state.credentials, &aws, ADMIN_SIGNING_NAME, state.clock.now()));
+    .and_then(|aws| {
+        auth::authenticate(
+            &state.credentials,
+            &aws,
+            ADMIN_SIGNING_NAME,
+            state.signature_clock.now(),
+        )
+    });
     match checked {
         Ok(_) => next.run(Request::from_parts(parts, Body::from(body))).await,
         Err(error) => (

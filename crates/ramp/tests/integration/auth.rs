@@ -100,9 +100,38 @@ async fn the_admin_api_needs_a_signature_for_service_ramp() {
     );
 }
 
+#[tokio::test]
+async fn signatures_are_checked_against_real_time_whatever_ramps_clock_reads() {
+    // ramp's own clock years in the past, as a test that froze or moved it would have it.
+    let server = TestServer::with_args(&[
+        "--access-key-id",
+        ACCESS_KEY,
+        "--secret-access-key",
+        SECRET_KEY,
+        "--manual-clock-start",
+        "2020-01-01T00:00:00Z",
+    ]);
+    // The SDK signs with the machine's real time, and that is what counts.
+    server.appconfig().list_applications().send().await.unwrap();
+    let at_ramp_time = ramp_clock::Timestamp::parse_iso8601("2020-01-01T00:00:00Z").unwrap();
+    let signed_at_ramp_time = signed_get(&server, "/applications", "appconfig", at_ramp_time).await;
+    assert_eq!(
+        signed_at_ramp_time.status().as_u16(),
+        403,
+        "ramp's clock is not the signature's clock"
+    );
+    assert_eq!(
+        signed_get(&server, "/_ramp/clock", "ramp", wall_time())
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
+}
+
 /// Reads ramp's clock; on a secured server the request is signed.
 async fn clock_now(server: &TestServer) -> ramp_clock::Timestamp {
-    // The signature's own date only needs to be within 15 minutes of ramp's frozen clock.
+    // Signatures are checked against real time, whatever ramp's clock reads.
     let response = signed_get(server, "/_ramp/clock", "ramp", wall_time()).await;
     let body: serde_json::Value = response.json().await.unwrap();
     ramp_clock::Timestamp::parse_iso8601(body["Now"].as_str().unwrap()).unwrap()
