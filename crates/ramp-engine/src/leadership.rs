@@ -68,11 +68,11 @@ impl Leadership {
         leading
     }
 
-    /// Hands the lease over at once (clean shutdown).
+    /// Hands the lease over at once (clean shutdown). Released whatever this node last
+    /// believed: a renewal that failed may still have left the lease in its name.
     pub async fn release(&self, store: &dyn Store) {
-        if self.leading.swap(false, Ordering::SeqCst)
-            && let Err(e) = store.release_lease(LEASE_NAME, &self.node).await
-        {
+        self.leading.store(false, Ordering::SeqCst);
+        if let Err(e) = store.release_lease(LEASE_NAME, &self.node).await {
             tracing::warn!("cannot release the engine lease: {e}");
         }
     }

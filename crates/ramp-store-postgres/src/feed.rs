@@ -32,6 +32,13 @@ const CAPACITY: usize = 4096;
 /// The longest wait between two attempts to listen again after losing the connection.
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
+/// After this long without a notification the feed checks that its connection still answers:
+/// a connection a NAT or firewall silently dropped would otherwise never report an error, and
+/// the node would stop hearing changes without knowing.
+const HEARTBEAT_AFTER: Duration = Duration::from_secs(30);
+/// How long the check may take before the connection counts as lost.
+const HEARTBEAT_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// A notification's payload (JSON, far below PostgreSQL's 8000-byte limit).
 #[derive(Debug, Serialize, Deserialize)]
 struct Payload {
@@ -108,7 +115,14 @@ async fn listen(pool: &PgPool) -> sqlx::Result<PgListener> {
 /// heard: once listening again, subscribers get `Missed` and reload what they cache.
 async fn forward(pool: PgPool, mut listener: PgListener, sender: broadcast::Sender<Change>, me: Identity) {
     loop {
-        match listener.try_recv().await {
+        let received = match tokio::time::timeout(HEARTBEAT_AFTER, listener.try_recv()).await {
+            Ok(received) => received,
+            Err(_quiet) => match heartbeat(&mut listener).await {
+                Ok(()) => continue,
+                Err(e) => Err(e),
+            },
+        };
+        match received {
             Ok(Some(notification)) => {
                 if let Some(change) = change(&notification, &me) {
                     // No subscriber is not an error: nobody caches anything yet.
@@ -129,6 +143,16 @@ async fn forward(pool: PgPool, mut listener: PgListener, sender: broadcast::Send
                 let _ = sender.send(Change::Missed);
             }
         }
+    }
+}
+
+/// A round trip on the listening connection, within [`HEARTBEAT_TIMEOUT`].
+async fn heartbeat(listener: &mut PgListener) -> sqlx::Result<()> {
+    match tokio::time::timeout(HEARTBEAT_TIMEOUT, query("SELECT 1").execute(&mut *listener)).await {
+        Ok(done) => done.map(drop),
+        Err(_) => Err(sqlx::Error::Protocol(
+            "the change feed's connection did not answer".into(),
+        )),
     }
 }
 

@@ -153,7 +153,13 @@ impl DataPlane {
             token.environment_id.clone(),
             token.profile_id.clone(),
         );
-        let entry = self.entry(&key).await?;
+        let mut entry = self.entry(&key).await?;
+        if token.served.is_some_and(|served| served > entry.newest) {
+            // Another node served a deployment this node has not heard of yet (its change is
+            // on the way): read the store rather than send the client back to an older one.
+            let _update = self.updates.lock().await;
+            entry = self.refresh(&key).await?;
+        }
         let target = entry.for_session(&token.session, &key).cloned();
         let changed = target
             .as_ref()
@@ -232,7 +238,13 @@ impl DataPlane {
 
     fn remember(&self, token: &SessionToken, now: i64) {
         let Ok(mut sessions) = self.sessions.lock() else { return };
-        sessions.insert(token.session.clone(), (token.sequence, token.expires));
+        // Two polls of a session in flight at once: the later token stays the live one.
+        let live = sessions
+            .entry(token.session.clone())
+            .or_insert((token.sequence, token.expires));
+        if token.sequence >= live.0 {
+            *live = (token.sequence, token.expires);
+        }
         // Amortized clean-up: a session whose last token expired can never poll again.
         if sessions.len().is_power_of_two() && sessions.len() >= SESSION_SWEEP_AT {
             sessions.retain(|_, (_, expires)| *expires > now);
@@ -273,7 +285,10 @@ impl DataPlane {
             .collect();
         let (rolling, deployed) = rollout::standing(&history);
         let flags = profile.as_ref().is_some_and(ConfigurationProfile::is_feature_flags);
-        let mut entry = Entry::default();
+        let mut entry = Entry {
+            newest: history.first().map_or(0, |d| d.deployment_number),
+            ..Entry::default()
+        };
         if let Some(d) = rolling {
             entry.rolling = Some(Rolling {
                 served: self.served(d, flags).await?,
@@ -416,6 +431,8 @@ impl DeploymentObserver for DataPlane {
             return;
         }
         if let Err(e) = self.refresh(&key).await {
+            // Never keep serving what this change made stale: the next request reads the store.
+            self.snapshot.remove(&key);
             tracing::warn!(application = %key.0, environment = %key.1, profile = %key.2, "cannot refresh served configuration: {e:?}");
         }
     }

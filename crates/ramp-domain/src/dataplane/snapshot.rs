@@ -33,6 +33,9 @@ pub struct Rolling {
 pub struct Entry {
     pub rolling: Option<Rolling>,
     pub deployed: Option<Arc<Served>>,
+    /// The highest deployment number of the profile in the environment when the entry was read
+    /// (0 for none): a token naming a newer one was served by a node that already knew more.
+    pub newest: i64,
 }
 
 /// (application id, environment id, profile id).
@@ -79,6 +82,13 @@ impl Snapshot {
 
     pub fn contains(&self, key: &Key) -> bool {
         self.entries.read().is_ok_and(|entries| entries.contains_key(key))
+    }
+
+    /// Forgets `key`'s entry; it is loaded again on its next use.
+    pub fn remove(&self, key: &Key) {
+        if let Ok(mut entries) = self.entries.write() {
+            entries.remove(key);
+        }
     }
 
     /// Forgets every entry; each is loaded again on its next use.
@@ -148,6 +158,7 @@ mod tests {
                 revision: 0,
             }),
             deployed: Some(served(1)),
+            newest: 2,
         };
         let sessions: Vec<String> = (0..2000).map(|i| format!("session-{i}")).collect();
         let new = |entry: &Entry| {
