@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use ramp_clock::{ManualClock, SharedClock, Timestamp};
+use ramp_clock::{Clock, ManualClock, SharedClock, Timestamp};
 use ramp_domain::deployment::{Deployment, DeploymentEventType, DeploymentObserver};
 use ramp_domain::store::{Change, Store};
 use ramp_engine::leadership::{LEASE_TTL_MILLIS, RENEW_EVERY};
@@ -157,5 +157,70 @@ async fn changes_from_other_nodes_reach_the_observer() {
     assert_eq!(
         seen,
         [format!("changed e1/{}", started.deployment_number), "missed".to_owned()]
+    );
+}
+
+/// Two nodes' data planes on one store. Node A's engine drives; node B hears nothing (its change
+/// feed is slow), yet a client that node A moved to a new deployment is never sent back to the
+/// old one by node B: the token names a deployment B has not heard of, so B reads the store.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_node_behind_on_changes_never_sends_a_client_back() {
+    use ramp_domain::arn::Scope;
+    use ramp_domain::dataplane::DataPlane;
+    use ramp_domain::deployment::{DeployedContent, DeploymentState};
+
+    let store = store();
+    let first = a_started_deployment(store.as_ref()).await;
+    let clock = clock_at(first.started_at.millis());
+    let shared: SharedClock = clock.clone();
+    let node_a = Arc::new(DataPlane::new(store.clone(), shared.clone()).await.expect("node a"));
+    let node_b = DataPlane::new(store.clone(), shared.clone()).await.expect("node b");
+    let engine = Engine::new(store.clone(), shared.clone()).with_observer(node_a.clone());
+    let scope = Scope::new("us-east-1", "111122223333");
+
+    // Deployment 1 completes; both nodes serve it.
+    clock.advance(Duration::from_secs(3 * 60));
+    engine.tick().await.expect("tick");
+    let token = node_b
+        .start_session(&scope, "a1", "e1", "p", Some(15))
+        .await
+        .expect("session");
+    let latest = node_b.latest(&token).await.expect("poll b");
+    assert_eq!(latest.configuration.expect("first version").deployment_number, 1);
+
+    // Deployment 2 goes to everyone through node A's engine; node B is told nothing.
+    let now = clock.now();
+    let second = Deployment {
+        deployment_number: 0,
+        state: DeploymentState::Deploying,
+        percentage_complete: 0.0,
+        started_at: now,
+        completed_at: None,
+        event_log: vec![first.event_log[0].clone()],
+        next_due_at: Some(now),
+        revision: 0,
+        ..first.clone()
+    };
+    let content = DeployedContent {
+        content: bytes::Bytes::from_static(b"{\"release\": 2}"),
+        content_type: "application/json".to_owned(),
+    };
+    let arn = "arn:aws:appconfig:us-east-1:111122223333:application/a1/environment/e1";
+    store
+        .start_deployment(&second, &content, arn, &Default::default())
+        .await
+        .expect("second deployment");
+    clock.advance(Duration::from_secs(3 * 60));
+    engine.tick().await.expect("tick");
+
+    // Node A moves the client to deployment 2 ...
+    let latest = node_a.latest(&latest.next_token).await.expect("poll a");
+    assert_eq!(latest.configuration.expect("the new version").deployment_number, 2);
+    // ... and node B, still holding deployment 1 in memory, does not send it back.
+    clock.advance(Duration::from_secs(15));
+    let latest = node_b.latest(&latest.next_token).await.expect("poll b");
+    assert_eq!(
+        latest.configuration, None,
+        "unchanged for the client: it already has deployment 2"
     );
 }

@@ -340,11 +340,21 @@ async fn app_with_environments(store: &dyn Store, region: &str, app_id: &str, en
     }
 }
 
-/// A deployment in progress (LINEAR 50 % over one minute, one minute of bake), started at
-/// `at(10)` and due at once, in a new application `a1` and environment `e1`: a fixture for
-/// crates that drive deployments over a store (the engine's tests).
+/// A deployment in progress (LINEAR 50 % over one minute, one minute of bake) of hosted
+/// profile `p`, delivering `{}`, started at `at(10)` and due at once, in a new application `a1`
+/// (us-east-1) and environment `e1`: a fixture for crates that drive deployments over a store
+/// (the engine's tests).
 pub async fn a_started_deployment(store: &dyn Store) -> Deployment {
-    app_with_environments(store, "us-east-1", "a1", &["e1"]).await;
+    app_with_profile(store, "us-east-1", "a1").await;
+    store
+        .create_environment(
+            &env("a1", "e1"),
+            &env_arn("us-east-1", "a1", "e1"),
+            &Tags::new(),
+            PLENTY,
+        )
+        .await
+        .expect("environment");
     start(store, "us-east-1", "a1", "e1").await
 }
 
