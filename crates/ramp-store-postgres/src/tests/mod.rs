@@ -9,11 +9,10 @@ mod races;
 
 use std::time::Duration;
 
-use bytes::Bytes;
-use ramp_clock::Timestamp;
-use ramp_domain::deployment::{DeployedContent, Deployment, DeploymentState, StepTiming, StrategySnapshot};
-use ramp_domain::entities::{Application, Environment, EnvironmentState, GrowthType, HOSTED_LOCATION, Tags};
+use ramp_domain::deployment::{DeployedContent, Deployment, DeploymentState};
+use ramp_domain::entities::{Application, Environment, Tags};
 use ramp_domain::store::{Error, Store};
+use ramp_store::contract;
 
 use crate::testing::{database_url, fresh_schema_url};
 use crate::{PostgresOptions, PostgresStore, deployments, store};
@@ -39,65 +38,20 @@ async fn count(store: &PostgresStore, sql: &'static str) -> i64 {
 }
 
 fn app(id: &str) -> Application {
-    Application {
-        id: id.to_owned(),
-        region: "us-east-1".to_owned(),
-        name: id.to_owned(),
-        description: None,
-        created_at: Timestamp::from_millis(1),
-    }
+    contract::app("us-east-1", id)
 }
 
 fn environment(id: &str) -> Environment {
-    Environment {
-        application_id: "app".to_owned(),
-        id: id.to_owned(),
-        name: id.to_owned(),
-        description: None,
-        state: EnvironmentState::ReadyForDeployment,
-        monitors: Vec::new(),
-        created_at: Timestamp::from_millis(2),
-        last_accessed_at: None,
-    }
+    contract::env("app", id)
 }
 
+/// A deployment of `app`/`env`, due at once.
 fn deployment() -> Deployment {
-    Deployment {
-        application_id: "app".to_owned(),
-        environment_id: "env".to_owned(),
-        deployment_number: 0,
-        configuration_profile_id: "p".to_owned(),
-        deployment_strategy_id: "AppConfig.AllAtOnce".to_owned(),
-        configuration_name: "p".to_owned(),
-        configuration_location_uri: HOSTED_LOCATION.to_owned(),
-        configuration_version: "1".to_owned(),
-        hosted_version_number: 1,
-        version_label: None,
-        description: None,
-        strategy: StrategySnapshot {
-            deployment_duration_in_minutes: 0,
-            growth_type: GrowthType::Linear,
-            growth_factor: 100.0,
-            final_bake_time_in_minutes: 10,
-        },
-        step_timing: StepTiming::Observed,
-        state: DeploymentState::Deploying,
-        percentage_complete: 0.0,
-        started_at: Timestamp::from_millis(10),
-        completed_at: None,
-        event_log: Vec::new(),
-        kms_key_identifier: None,
-        monitors: Vec::new(),
-        next_due_at: Some(Timestamp::from_millis(10)),
-        revision: 0,
-    }
+    contract::deployment("app", "env")
 }
 
 fn content() -> DeployedContent {
-    DeployedContent {
-        content: Bytes::from_static(b"{}"),
-        content_type: "application/json".to_owned(),
-    }
+    contract::content(b"{}")
 }
 
 /// Application `app` with environment `env`.

@@ -144,7 +144,8 @@ fn at(n: i64) -> Timestamp {
     Timestamp::from_millis(1_700_000_000_000 + n)
 }
 
-fn app(region: &str, id: &str) -> Application {
+/// An application `id` in `region` (a fixture for other stores' own tests too).
+pub fn app(region: &str, id: &str) -> Application {
     Application {
         id: id.to_owned(),
         region: region.to_owned(),
@@ -158,7 +159,8 @@ fn app_arn(region: &str, id: &str) -> String {
     format!("arn:aws:appconfig:{region}:{ACCOUNT}:application/{id}")
 }
 
-fn env(application_id: &str, id: &str) -> Environment {
+/// An environment `id` of `application_id`, ready for deployment.
+pub fn env(application_id: &str, id: &str) -> Environment {
     Environment {
         application_id: application_id.to_owned(),
         id: id.to_owned(),
@@ -282,7 +284,7 @@ fn deployment_arn(region: &str, application_id: &str, environment_id: &str, numb
 
 /// A valid deployment just started in `application_id`/`environment_id` (number 0: the store
 /// assigns it), due at once.
-fn deployment(application_id: &str, environment_id: &str) -> Deployment {
+pub fn deployment(application_id: &str, environment_id: &str) -> Deployment {
     Deployment {
         application_id: application_id.to_owned(),
         environment_id: environment_id.to_owned(),
@@ -319,7 +321,8 @@ fn deployment(application_id: &str, environment_id: &str) -> Deployment {
     }
 }
 
-fn content(bytes: &[u8]) -> DeployedContent {
+/// JSON content `bytes`, as a deployment delivers it.
+pub fn content(bytes: &[u8]) -> DeployedContent {
     DeployedContent {
         content: Bytes::copy_from_slice(bytes),
         content_type: "application/json".to_owned(),
