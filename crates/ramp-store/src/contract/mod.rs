@@ -131,6 +131,33 @@ macro_rules! store_contract_tests {
     };
 }
 
+/// Checks a store's SQL predicate for "deployment in progress" (`state IN ('…', …)`) against
+/// the domain's `DeploymentState::is_in_progress`, and that `schema` creates its partial index
+/// with exactly that predicate (else the planner cannot use the index).
+pub fn in_progress_predicate_matches(predicate: &str, schema: &str) {
+    let listed: Vec<&str> = predicate.split('\'').skip(1).step_by(2).collect();
+    let all = [
+        DeploymentState::Baking,
+        DeploymentState::Validating,
+        DeploymentState::Deploying,
+        DeploymentState::Complete,
+        DeploymentState::RollingBack,
+        DeploymentState::RolledBack,
+        DeploymentState::Reverted,
+    ];
+    for state in all {
+        assert_eq!(
+            listed.contains(&state.as_str()),
+            state.is_in_progress(),
+            "{state:?} in {predicate}"
+        );
+    }
+    assert!(
+        schema.contains(&format!("WHERE {predicate}")),
+        "the partial index repeats the predicate exactly"
+    );
+}
+
 // ---- fixtures shared by the resource files ----
 
 const ACCOUNT: &str = "111122223333";
