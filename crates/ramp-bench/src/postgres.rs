@@ -2,6 +2,7 @@
 //! server, the flags that put `ramp serve` on it, and what the report says about the database.
 
 use anyhow::Context;
+use ramp_store_postgres::without_password;
 use sqlx::{Connection, PgConnection};
 use tokio::runtime::Runtime;
 
@@ -49,37 +50,4 @@ pub fn describe(url: &str, runtime: &Runtime) -> anyhow::Result<String> {
             settings.join(", ")
         ))
     })
-}
-
-/// `url` fit for a report: a password in it replaced by `***`.
-pub fn without_password(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    match authority.rsplit_once('@') {
-        Some((userinfo, host)) if userinfo.contains(':') => {
-            let user = userinfo.split(':').next().unwrap_or_default();
-            format!("{scheme}://{user}:***@{host}{tail}")
-        }
-        _ => url.to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::without_password;
-
-    #[test]
-    fn reports_show_no_password() {
-        assert_eq!(
-            without_password("postgres://ramp:s3cret@db:5432/ramp?sslmode=disable"),
-            "postgres://ramp:***@db:5432/ramp?sslmode=disable"
-        );
-        assert_eq!(
-            without_password("postgres://postgres@127.0.0.1:5432/test"),
-            "postgres://postgres@127.0.0.1:5432/test"
-        );
-    }
 }

@@ -18,6 +18,13 @@ pub fn new_secret() -> Vec<u8> {
     key
 }
 
+/// `bytes` random bytes as lowercase hex: names that only need to be unique (sessions, nodes).
+pub fn new_hex(bytes: usize) -> String {
+    let mut raw = vec![0u8; bytes];
+    rand::rng().fill(&mut raw[..]);
+    raw.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

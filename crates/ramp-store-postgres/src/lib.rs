@@ -36,3 +36,37 @@ mod tests;
 pub mod testing;
 
 pub use store::{PostgresOptions, PostgresStore};
+
+/// A database URL fit for a log or a report: its password, if any, replaced by `***`.
+pub fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) if userinfo.contains(':') => {
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:***@{host}{tail}")
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod redaction_tests {
+    use super::without_password;
+
+    #[test]
+    fn passwords_stay_out_of_logs_and_reports() {
+        assert_eq!(
+            without_password("postgres://ramp:s3cret@db:5432/ramp?sslmode=disable"),
+            "postgres://ramp:***@db:5432/ramp?sslmode=disable"
+        );
+        assert_eq!(
+            without_password("postgres://postgres@127.0.0.1:5432/test"),
+            "postgres://postgres@127.0.0.1:5432/test"
+        );
+        assert_eq!(without_password("mysql://u:p@x"), "mysql://u:***@x");
+    }
+}

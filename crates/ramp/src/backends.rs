@@ -8,7 +8,7 @@ use anyhow::Context;
 use ramp_clock::{ManualClock, SharedClock, SystemClock, Timestamp};
 use ramp_domain::store::Store;
 use ramp_store::SqliteStore;
-use ramp_store_postgres::PostgresStore;
+use ramp_store_postgres::{PostgresStore, without_password};
 
 /// The opened store.
 pub struct Storage {
@@ -80,31 +80,5 @@ pub async fn clock(mode: ClockMode, storage: &Storage) -> anyhow::Result<(Shared
             ))
         }
         ClockMode::System { time_scale } => Ok((Arc::new(SystemClock::scaled(time_scale)), None)),
-    }
-}
-
-/// `url` fit for a log line: the password replaced.
-fn without_password(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut parsed) if parsed.password().is_some() => {
-            let _ = parsed.set_password(Some("***"));
-            parsed.to_string()
-        }
-        Ok(parsed) => parsed.to_string(),
-        Err(_) => "the database URL (unparseable)".to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::without_password;
-
-    #[test]
-    fn passwords_stay_out_of_the_log() {
-        assert_eq!(
-            without_password("postgres://ramp:s3cret@db:5432/ramp"),
-            "postgres://ramp:***@db:5432/ramp"
-        );
-        assert_eq!(without_password("postgres://db/ramp"), "postgres://db/ramp");
     }
 }

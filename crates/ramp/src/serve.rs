@@ -223,7 +223,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .with_step_timing(step_timing);
     let dataplane = Arc::new(DataPlane::new(store.clone(), clock.clone()).await?);
     let mut engine = Engine::new(store.clone(), clock.clone()).with_observer(dataplane.clone());
-    let node = args.node_name.clone().unwrap_or_else(random_node_name);
+    let node = args
+        .node_name
+        .clone()
+        .unwrap_or_else(|| format!("node-{}", ramp_domain::ids::new_hex(4)));
     if storage.shared {
         engine = engine.with_leadership(Leadership::new(node.clone(), Arc::new(SystemClock::new())));
     }
@@ -264,12 +267,6 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
 fn parse_timestamp(text: &str) -> Result<ramp_clock::Timestamp, String> {
     ramp_clock::Timestamp::parse_iso8601(text).ok_or_else(|| format!("'{text}' is not an ISO-8601 time"))
-}
-
-fn random_node_name() -> String {
-    let bytes = ramp_domain::ids::new_secret();
-    let suffix: String = bytes.iter().take(4).map(|b| format!("{b:02x}")).collect();
-    format!("node-{suffix}")
 }
 
 /// Resolves once `stopped` turns true.

@@ -111,7 +111,7 @@ impl DataPlane {
         self.entry(&key).await?;
         let now = self.clock.now().millis();
         let token = SessionToken {
-            session: hex_id(),
+            session: ids::new_hex(16),
             application_id: key.0,
             environment_id: key.1,
             profile_id: key.2,
@@ -400,10 +400,6 @@ fn not_found(resource_type: &'static str, member: &'static str, value: &str) -> 
         member,
         value: value.to_owned(),
     }
-}
-
-fn hex_id() -> String {
-    ids::new_secret().iter().take(16).map(|b| format!("{b:02x}")).collect()
 }
 
 #[async_trait]
