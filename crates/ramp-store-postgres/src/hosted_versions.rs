@@ -9,7 +9,7 @@ use crate::applications;
 use crate::rows::{self, after_descending, each, limit};
 use crate::sql::{all_rows, execute, exists, get, insert, one_row, optional_row};
 
-/// `Store::create_hosted_version` in one transaction. Locking the profile's row first makes
+/// `AppConfigStore::create_hosted_version` in one transaction. Locking the profile's row first makes
 /// every creation and deletion in the profile take turns, so the expected-latest and label
 /// checks below hold until commit and the counter hands out consecutive numbers; the region's
 /// byte total is checked and raised in one statement, which locks its row.

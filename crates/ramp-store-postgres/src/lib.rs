@@ -10,9 +10,9 @@
 //! * The schema (`migrations/`, mirroring the SQLite store's table for table) is applied on
 //!   connect under sqlx's advisory lock, so nodes starting together apply it once.
 //! * Deployment writes `pg_notify` the change inside their transaction; a background
-//!   `LISTEN` task turns other instances' notifications into [`Store::changes`].
+//!   `LISTEN` task turns other instances' notifications into [`ClusterStore::changes`].
 //!
-//! [`Store::changes`]: ramp_domain::store::Store::changes
+//! [`ClusterStore::changes`]: ramp_domain::store::ClusterStore::changes
 
 mod alarms;
 mod applications;

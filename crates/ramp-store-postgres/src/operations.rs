@@ -1,4 +1,4 @@
-//! `impl Store for PostgresStore`: each call is one statement on the pool or one transaction
+//! The store traits for `PostgresStore`: each call is one statement on the pool or one transaction
 //! (READ COMMITTED), whose SQL lives in the resource's file. A transaction is committed only
 //! when its work succeeded; on any error it is dropped, which rolls it back.
 
@@ -9,7 +9,7 @@ use ramp_domain::entities::{
     AccountSettings, Application, ConfigurationProfile, DeploymentStrategy, Environment, EnvironmentState,
     HostedVersion, HostedVersionInfo, NewHostedVersion, Tags,
 };
-use ramp_domain::store::{Change, LabelFilter, Lease, Listed, Result, Slice, Store};
+use ramp_domain::store::{AppConfigStore, Change, ClusterStore, LabelFilter, Lease, Listed, Result, Slice, TagStore};
 use sqlx::PgConnection;
 use tokio::sync::broadcast;
 
@@ -41,7 +41,7 @@ fn encode(deployment: &Deployment) -> Result<deployments::Encoded> {
 }
 
 #[async_trait]
-impl Store for PostgresStore {
+impl AppConfigStore for PostgresStore {
     // ---- applications ----
 
     async fn create_application(&self, app: &Application, arn: &str, tags: &Tags, max: u64) -> Result<()> {
@@ -334,6 +334,19 @@ impl Store for PostgresStore {
         alarms::list(&self.pool).await
     }
 
+    // ---- account settings ----
+
+    async fn account_settings(&self, region: &str) -> Result<Option<AccountSettings>> {
+        settings::account_settings(&self.pool, region).await
+    }
+
+    async fn put_account_settings(&self, region: &str, settings: &AccountSettings) -> Result<()> {
+        settings::put_account_settings(&self.pool, region, settings).await
+    }
+}
+
+#[async_trait]
+impl TagStore for PostgresStore {
     // ---- tags ----
 
     async fn tags(&self, arn: &str) -> Result<Tags> {
@@ -347,17 +360,10 @@ impl Store for PostgresStore {
     async fn untag(&self, arn: &str, keys: &[String]) -> Result<()> {
         transaction!(self, |conn| tags::untag(conn, arn, keys))
     }
+}
 
-    // ---- account settings ----
-
-    async fn account_settings(&self, region: &str) -> Result<Option<AccountSettings>> {
-        settings::account_settings(&self.pool, region).await
-    }
-
-    async fn put_account_settings(&self, region: &str, settings: &AccountSettings) -> Result<()> {
-        settings::put_account_settings(&self.pool, region, settings).await
-    }
-
+#[async_trait]
+impl ClusterStore for PostgresStore {
     // ---- secrets ----
 
     async fn secret(&self, name: &str, candidate: &[u8]) -> Result<Vec<u8>> {

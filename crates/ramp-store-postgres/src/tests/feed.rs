@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use ramp_domain::deployment::Deployment;
 use ramp_domain::entities::{EnvironmentState, Tags};
-use ramp_domain::store::{Change, Error, Store};
+use ramp_domain::store::{AppConfigStore, Change, ClusterStore, Error};
 use tokio::sync::broadcast;
 
 use super::{app_with_environment, content, deployment, stores_on_one_schema};

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use ramp_domain::deployment::{DeployedContent, Deployment};
 use ramp_domain::entities::{Application, Environment, Tags};
-use ramp_domain::store::{Error, Store};
+use ramp_domain::store::{AppConfigStore, Error};
 use ramp_store::contract;
 
 use crate::testing::{database_url, fresh_schema_url};

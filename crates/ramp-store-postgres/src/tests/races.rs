@@ -8,7 +8,7 @@ use ramp_clock::Timestamp;
 use ramp_domain::entities::{
     ConfigurationProfile, DeploymentStrategy, Environment, GrowthType, HOSTED_LOCATION, NewHostedVersion, Tags,
 };
-use ramp_domain::store::{Error, ResourceKind, Store};
+use ramp_domain::store::{AppConfigStore, Error, ResourceKind, TagStore};
 
 use super::{app, app_with_environment, content, deployment, environment, stores_on_one_schema};
 use crate::PostgresStore;

@@ -28,7 +28,7 @@ use ramp_domain::entities::{
     AccountSettings, Application, ConfigurationProfile, DeploymentStrategy, Environment, EnvironmentState,
     HostedVersion, HostedVersionInfo, NewHostedVersion, Tags,
 };
-use ramp_domain::store::{Error, LabelFilter, Lease, Listed, Result, Slice, Store};
+use ramp_domain::store::{AppConfigStore, ClusterStore, Error, LabelFilter, Lease, Listed, Result, Slice, TagStore};
 use rusqlite::{Connection, OpenFlags, Transaction};
 use rusqlite_migration::{M, Migrations};
 
@@ -161,7 +161,7 @@ impl Drop for SqliteStore {
 }
 
 #[async_trait]
-impl Store for SqliteStore {
+impl AppConfigStore for SqliteStore {
     // ---- applications ----
 
     async fn create_application(&self, app: &Application, arn: &str, tags: &Tags, max: u64) -> Result<()> {
@@ -450,6 +450,21 @@ impl Store for SqliteStore {
         self.read(alarms::list)
     }
 
+    // ---- account settings ----
+
+    async fn account_settings(&self, region: &str) -> Result<Option<AccountSettings>> {
+        self.read(|conn| settings::account_settings(conn, region))
+    }
+
+    async fn put_account_settings(&self, region: &str, settings: &AccountSettings) -> Result<()> {
+        let (region, settings) = (region.to_owned(), *settings);
+        self.write(move |tx| settings::put_account_settings(tx, &region, &settings))
+            .await
+    }
+}
+
+#[async_trait]
+impl TagStore for SqliteStore {
     // ---- tags ----
 
     async fn tags(&self, arn: &str) -> Result<Tags> {
@@ -465,19 +480,10 @@ impl Store for SqliteStore {
         let (arn, keys) = (arn.to_owned(), keys.to_vec());
         self.write(move |tx| tags::untag(tx, &arn, &keys)).await
     }
+}
 
-    // ---- account settings ----
-
-    async fn account_settings(&self, region: &str) -> Result<Option<AccountSettings>> {
-        self.read(|conn| settings::account_settings(conn, region))
-    }
-
-    async fn put_account_settings(&self, region: &str, settings: &AccountSettings) -> Result<()> {
-        let (region, settings) = (region.to_owned(), *settings);
-        self.write(move |tx| settings::put_account_settings(tx, &region, &settings))
-            .await
-    }
-
+#[async_trait]
+impl ClusterStore for SqliteStore {
     // ---- secrets ----
 
     async fn secret(&self, name: &str, candidate: &[u8]) -> Result<Vec<u8>> {

@@ -8,7 +8,7 @@ use ramp_domain::entities::{
     Application, ConfigurationProfile, Environment, EnvironmentState, GrowthType, HOSTED_LOCATION, NewHostedVersion,
     Tags,
 };
-use ramp_domain::store::{Error, Store};
+use ramp_domain::store::{AppConfigStore, ClusterStore, Error, TagStore};
 
 use super::{SqliteStore, deployments, migrations};
 

@@ -1,93 +1,17 @@
-//! The storage port: atomic domain operations that ramp's rules need, each one transaction.
-//! SQLite (default) and PostgreSQL implement it; callers never see SQL (DESIGN.md "Storage").
-//!
-//! Rules that need atomicity live here as parameters (quota limits, the expected latest version
-//! number) so that every implementation enforces them inside its transaction rather than with a
-//! racy read-then-write in the caller.
+//! What AppConfig keeps: applications, environments, configuration profiles, hosted versions,
+//! deployment strategies, deployments and their alarms, and per-region account settings.
 
 use async_trait::async_trait;
 
+use super::{LabelFilter, Listed, Result, Slice};
 use crate::deployment::{Alarm, DeployedContent, Deployment};
 use crate::entities::{
-    AccountSettings, Application, ConfigurationProfile, DeploymentStrategy, Environment, HostedVersion,
-    HostedVersionInfo, NewHostedVersion, Tags,
+    AccountSettings, Application, ConfigurationProfile, DeploymentStrategy, Environment, EnvironmentState,
+    HostedVersion, HostedVersionInfo, NewHostedVersion, Tags,
 };
 
-/// What kind of resource a store error is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ResourceKind {
-    Application,
-    Environment,
-    ConfigurationProfile,
-    HostedConfigurationVersion,
-    DeploymentStrategy,
-    Deployment,
-}
-
-#[derive(Debug, thiserror::Error, PartialEq)]
-pub enum Error {
-    #[error("{0:?} not found")]
-    NotFound(ResourceKind),
-    /// A count quota passed as a parameter would be exceeded.
-    #[error("quota exceeded")]
-    QuotaExceeded,
-    /// A compare-and-set precondition failed (e.g. `Latest-Version-Number`) or a unique value exists.
-    #[error("conflict: {0}")]
-    Conflict(String),
-    /// A delete was refused because children of this kind still exist.
-    #[error("{0:?} still exist")]
-    HasChildren(ResourceKind),
-    /// The store itself failed (I/O, corruption, a bug): a 500 for the client.
-    #[error("storage failure: {0}")]
-    Unavailable(String),
-}
-
-pub type Result<T> = std::result::Result<T, Error>;
-
-/// An item of a list with the position to continue after (an opaque, stable key).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Listed<T> {
-    pub cursor: i64,
-    pub item: T,
-}
-
-/// A page request in store terms: items after `after` (exclusive), at most `limit`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Slice {
-    pub after: Option<i64>,
-    pub limit: usize,
-}
-
-/// Filter on hosted version labels: exact, or by prefix (`label*`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LabelFilter {
-    Exact(String),
-    Prefix(String),
-}
-
-/// Who holds a lease, and until when (real time, epoch milliseconds).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Lease {
-    pub holder: String,
-    pub expires_at: ramp_clock::Timestamp,
-}
-
-/// A change committed by some process sharing the store, for processes that cache what they read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Change {
-    /// A deployment was started or saved.
-    Deployment {
-        application_id: String,
-        environment_id: String,
-        deployment_number: i64,
-    },
-    /// The feed was interrupted (a lost connection): changes may have been missed, so
-    /// everything cached must be read again.
-    Missed,
-}
-
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait AppConfigStore: Send + Sync + 'static {
     // ---- applications ----
     /// Inserts `app` with its tags (stored under `arn`) unless the region already has `max` applications.
     async fn create_application(&self, app: &Application, arn: &str, tags: &Tags, max: u64) -> Result<()>;
@@ -216,7 +140,7 @@ pub trait Store: Send + Sync + 'static {
     async fn update_deployment(
         &self,
         deployment: &Deployment,
-        environment_state: Option<crate::entities::EnvironmentState>,
+        environment_state: Option<EnvironmentState>,
     ) -> Result<Deployment>;
     /// Deployments whose `next_due_at` is at or before `now`, earliest first, at most `limit`.
     async fn due_deployments(&self, now: ramp_clock::Timestamp, limit: usize) -> Result<Vec<Deployment>>;
@@ -247,41 +171,7 @@ pub trait Store: Send + Sync + 'static {
     async fn alarm(&self, name: &str) -> Result<Option<Alarm>>;
     async fn alarms(&self) -> Result<Vec<Alarm>>;
 
-    // ---- tags, by resource ARN ----
-    async fn tags(&self, arn: &str) -> Result<Tags>;
-    /// Adds or replaces tags; fails with `QuotaExceeded` when the resource would carry more than `max`.
-    async fn tag(&self, arn: &str, tags: &Tags, max: usize) -> Result<()>;
-    async fn untag(&self, arn: &str, keys: &[String]) -> Result<()>;
-
     // ---- account settings, per region ----
     async fn account_settings(&self, region: &str) -> Result<Option<AccountSettings>>;
     async fn put_account_settings(&self, region: &str, settings: &AccountSettings) -> Result<()>;
-
-    // ---- server secrets ----
-    /// Returns the secret stored under `name`, storing `candidate` first if there is none, so
-    /// every node and every restart signs with the same key.
-    async fn secret(&self, name: &str, candidate: &[u8]) -> Result<Vec<u8>>;
-
-    // ---- coordination of the nodes sharing this store ----
-    /// Takes or renews the lease `name` for `holder` until `now + ttl_millis`, if it is free,
-    /// expired at `now`, or already held by `holder`; returns whether `holder` now holds it.
-    /// `now` is real time (never a scaled or manual ramp clock), so the clocks of nodes sharing
-    /// a store must agree to within a fraction of the lease.
-    async fn acquire_lease(
-        &self,
-        name: &str,
-        holder: &str,
-        now: ramp_clock::Timestamp,
-        ttl_millis: i64,
-    ) -> Result<bool>;
-    /// Ends `holder`'s lease `name` at once (a clean shutdown hands over without waiting);
-    /// does nothing when someone else holds it.
-    async fn release_lease(&self, name: &str, holder: &str) -> Result<()>;
-    async fn lease(&self, name: &str) -> Result<Option<Lease>>;
-
-    /// The changes other processes sharing this store commit, from now on; `None` when the store
-    /// belongs to this process alone (whose own callers already see every change).
-    fn changes(&self) -> Option<tokio::sync::broadcast::Receiver<Change>> {
-        None
-    }
 }

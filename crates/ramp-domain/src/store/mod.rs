@@ -1,0 +1,73 @@
+//! The storage port: atomic domain operations that ramp's rules need, each one transaction.
+//! SQLite (default) and PostgreSQL implement it; callers never see SQL (DESIGN.md "Storage").
+//!
+//! Rules that need atomicity live here as parameters (quota limits, the expected latest version
+//! number) so that every implementation enforces them inside its transaction rather than with a
+//! racy read-then-write in the caller.
+
+mod appconfig;
+mod cluster;
+mod tags;
+
+pub use appconfig::AppConfigStore;
+pub use cluster::{Change, ClusterStore, Lease};
+pub use tags::TagStore;
+
+/// What kind of resource a store error is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResourceKind {
+    Application,
+    Environment,
+    ConfigurationProfile,
+    HostedConfigurationVersion,
+    DeploymentStrategy,
+    Deployment,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum Error {
+    #[error("{0:?} not found")]
+    NotFound(ResourceKind),
+    /// A count quota passed as a parameter would be exceeded.
+    #[error("quota exceeded")]
+    QuotaExceeded,
+    /// A compare-and-set precondition failed (e.g. `Latest-Version-Number`) or a unique value exists.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// A delete was refused because children of this kind still exist.
+    #[error("{0:?} still exist")]
+    HasChildren(ResourceKind),
+    /// The store itself failed (I/O, corruption, a bug): a 500 for the client.
+    #[error("storage failure: {0}")]
+    Unavailable(String),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// An item of a list with the position to continue after (an opaque, stable key).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listed<T> {
+    pub cursor: i64,
+    pub item: T,
+}
+
+/// A page request in store terms: items after `after` (exclusive), at most `limit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Slice {
+    pub after: Option<i64>,
+    pub limit: usize,
+}
+
+/// Filter on hosted version labels: exact, or by prefix (`label*`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LabelFilter {
+    Exact(String),
+    Prefix(String),
+}
+
+/// Everything ramp keeps, by concern: one store per service ramp hosts, the tags every service
+/// shares, and what the nodes coordinate through. A backend implements each trait; callers hold
+/// `Arc<dyn Store>` and upcast to the one concern they need.
+pub trait Store: AppConfigStore + TagStore + ClusterStore {}
+
+impl<T: AppConfigStore + TagStore + ClusterStore> Store for T {}
