@@ -70,7 +70,7 @@ impl Registry {
         };
         if let Some(arn) = path.strip_prefix(TAGS_PREFIX).filter(|arn| !arn.contains('/')) {
             return match self.tagging_service(arn) {
-                Ok(Some(service)) => self.route_in(service, method, path),
+                Ok(Some(service)) => route_in(service, method, path),
                 Ok(None) => Err(unrouted(AwsError::unknown_operation(method.as_str(), path))),
                 Err(error) => Err(unrouted(error)),
             };
@@ -102,20 +102,6 @@ impl Registry {
             // A wrong method on one service's path is that service's unknown operation.
             dialect: path_known_to.unwrap_or_else(|| self.unrouted_dialect(headers)),
         })
-    }
-
-    fn route_in<'r>(&'r self, service: &'r dyn Plugged, method: &Method, path: &str) -> Result<Routed<'r>, Unrouted> {
-        let unrouted = |error| Unrouted {
-            error,
-            dialect: service.dialect(),
-        };
-        match service.find(method, path) {
-            Ok(Match::Found(op, labels)) => Ok(Routed { service, op, labels }),
-            Ok(Match::MethodNotAllowed | Match::NotFound) => {
-                Err(unrouted(AwsError::unknown_operation(method.as_str(), path)))
-            }
-            Err(error) => Err(unrouted(error)),
-        }
     }
 
     /// The service a `/tags/{ResourceArn}` request goes to (see the module's documentation);
@@ -153,6 +139,21 @@ impl Registry {
             .and_then(|name| self.services.iter().find(|s| s.signing_name() == name))
             .or(self.services.first())
             .map_or(&ramp_protocol::appconfig::DIALECT, |s| s.dialect())
+    }
+}
+
+/// Routes a request within the one service it can be for.
+fn route_in<'r>(service: &'r dyn Plugged, method: &Method, path: &str) -> Result<Routed<'r>, Unrouted> {
+    let unrouted = |error| Unrouted {
+        error,
+        dialect: service.dialect(),
+    };
+    match service.find(method, path) {
+        Ok(Match::Found(op, labels)) => Ok(Routed { service, op, labels }),
+        Ok(Match::MethodNotAllowed | Match::NotFound) => {
+            Err(unrouted(AwsError::unknown_operation(method.as_str(), path)))
+        }
+        Err(error) => Err(unrouted(error)),
     }
 }
 
