@@ -82,6 +82,9 @@ async fn serve(state: &AppState, request: Request) -> Outcome {
         let request = AwsRequest::new(method, path_and_query, headers, body)?;
         let region = match service.auth(op) {
             Auth::SigV4 => {
+                if stream.is_some() {
+                    require_unsigned_payload(state, &request)?;
+                }
                 auth::authenticate(
                     &state.credentials,
                     &request,
@@ -112,6 +115,23 @@ async fn serve(state: &AppState, request: Request) -> Outcome {
         dialect: service.dialect(),
         result,
     }
+}
+
+/// A streamed body is not read before authentication, so its signature can cover the headers
+/// only: with credentials configured, the client must have signed it as `UNSIGNED-PAYLOAD`.
+fn require_unsigned_payload(state: &AppState, request: &AwsRequest) -> Result<(), AwsError> {
+    let unsigned = request
+        .headers
+        .get("x-amz-content-sha256")
+        .is_some_and(|v| v == "UNSIGNED-PAYLOAD");
+    if unsigned || state.credentials.is_open() {
+        return Ok(());
+    }
+    Err(AwsError::new(
+        "InvalidSignatureException",
+        StatusCode::FORBIDDEN,
+        "This operation streams its body: sign it with x-amz-content-sha256: UNSIGNED-PAYLOAD.",
+    ))
 }
 
 /// Reads the body, refusing more than `limit` bytes without buffering them.

@@ -64,8 +64,9 @@ pub enum BodyPolicy {
         too_large: fn(u64, u64) -> AwsError,
     },
     /// Handed to the operation unread, in [`Call::stream`] (uploads, which must never be held
-    /// whole in memory); `request.body` is empty. SigV4 covers the headers only, so a signed
-    /// streamed request must declare `x-amz-content-sha256: UNSIGNED-PAYLOAD`.
+    /// whole in memory); `request.body` is empty. With [`Auth::SigV4`] the signature can cover
+    /// the headers only, so with credentials configured the pipeline refuses a streamed request
+    /// not signed as `x-amz-content-sha256: UNSIGNED-PAYLOAD`.
     Streamed,
 }
 

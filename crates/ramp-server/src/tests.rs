@@ -36,6 +36,7 @@ static ECHO_DIALECT: Dialect = Dialect {
 enum EchoOp {
     Say,
     Upload,
+    Stream,
     Fail,
     ListTags,
 }
@@ -45,6 +46,7 @@ static ECHO_ROUTES: LazyLock<Router<EchoOp>> = LazyLock::new(|| {
     Router::new(&[
         route(Method::POST, "/echo/say", EchoOp::Say),
         route(Method::PUT, "/echo/uploads/{Key}", EchoOp::Upload),
+        route(Method::PUT, "/echo/streams/{Key}", EchoOp::Stream),
         route(Method::GET, "/echo/fail", EchoOp::Fail),
         route(Method::GET, "/tags/{ResourceArn}", EchoOp::ListTags),
     ])
@@ -69,6 +71,7 @@ impl Service for Echo {
         match op {
             EchoOp::Say => "Say",
             EchoOp::Upload => "Upload",
+            EchoOp::Stream => "Stream",
             EchoOp::Fail => "Fail",
             EchoOp::ListTags => "ListTagsForResource",
         }
@@ -76,7 +79,7 @@ impl Service for Echo {
 
     fn body_policy(&self, _: &AppState, op: EchoOp) -> BodyPolicy {
         match op {
-            EchoOp::Upload => BodyPolicy::Streamed,
+            EchoOp::Upload | EchoOp::Stream => BodyPolicy::Streamed,
             _ => BodyPolicy::buffered(SAY_LIMIT),
         }
     }
@@ -95,7 +98,7 @@ impl Service for Echo {
                 "text/plain",
                 call.request.body.clone(),
             )),
-            EchoOp::Upload => {
+            EchoOp::Upload | EchoOp::Stream => {
                 assert!(call.request.body.is_empty(), "a streamed body is not buffered");
                 let mut stream = call.stream.ok_or_else(AwsError::internal)?;
                 let mut size = 0;
@@ -137,9 +140,56 @@ impl SiteHost for FakeSites {
 
 // ---- Helpers ----
 
+const AKID: &str = "AKIDRAMPTEST";
+const SECRET: &str = "ramp-test-secret";
+const NOW_MILLIS: i64 = 1_700_000_000_000;
+
+/// A PUT of `body` to `path`, signed for Echo by the official signer, over the body or as
+/// `UNSIGNED-PAYLOAD`.
+fn sdk_signed(path: &str, body: &[u8], unsigned_payload: bool) -> http::request::Builder {
+    use aws_sigv4::http_request::{PayloadChecksumKind, SignableBody, SignableRequest, SigningSettings, sign};
+    use aws_smithy_runtime_api::client::identity::Identity;
+    let mut request = Request::builder()
+        .method(Method::PUT)
+        .uri(format!("http://localhost{path}"))
+        .header("host", "localhost")
+        .body(())
+        .unwrap();
+    let identity: Identity = aws_credential_types::Credentials::new(AKID, SECRET, None, None, "test").into();
+    let mut settings = SigningSettings::default();
+    settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
+    let params = aws_sigv4::sign::v4::SigningParams::builder()
+        .identity(&identity)
+        .region("us-east-1")
+        .name("echo")
+        .time(std::time::UNIX_EPOCH + std::time::Duration::from_millis(NOW_MILLIS as u64))
+        .settings(settings)
+        .build()
+        .unwrap()
+        .into();
+    let signable_body = if unsigned_payload {
+        SignableBody::UnsignedPayload
+    } else {
+        SignableBody::Bytes(body)
+    };
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.to_str().unwrap()))
+        .collect();
+    let signable = SignableRequest::new("PUT", request.uri().to_string(), headers.into_iter(), signable_body).unwrap();
+    let (instructions, _) = sign(signable, &params).unwrap().into_parts();
+    instructions.apply_to_request_http1x(&mut request);
+    let mut builder = Request::builder().method(Method::PUT).uri(path);
+    for (name, value) in request.headers() {
+        builder = builder.header(name, value);
+    }
+    builder
+}
+
 async fn state(services: Registry, sites: Option<Arc<dyn SiteHost>>, credentials: Credentials) -> Arc<AppState> {
     let store: Arc<dyn Store> = Arc::new(ramp_store::SqliteStore::open_in_memory().unwrap());
-    let clock: SharedClock = Arc::new(ManualClock::new(Timestamp::from_millis(1_700_000_000_000)));
+    let clock: SharedClock = Arc::new(ManualClock::new(Timestamp::from_millis(NOW_MILLIS)));
     Arc::new(AppState {
         appconfig: AppConfig::new(store.clone(), clock.clone(), Quotas::default())
             .await
@@ -500,6 +550,31 @@ async fn authentication_follows_the_operation_and_errors_the_dialect() {
     )
     .await;
     assert_eq!(upload.status, 200);
+}
+
+#[tokio::test]
+async fn a_signed_streamed_operation_is_signed_as_unsigned_payload() {
+    let credentials = Credentials::new([(AKID.to_owned(), SECRET.to_owned())]);
+    let state = state(with_echo(), None, credentials).await;
+    let path = "/echo/streams/k";
+    // Signed over its body, as SDKs sign JSON operations: refused before the body is read.
+    let refused = send(&state, sdk_signed(path, b"data", false), "data").await;
+    assert_eq!(
+        (refused.status, refused.error_type.as_str()),
+        (403, "InvalidSignatureException")
+    );
+    assert!(refused.json()["message"].as_str().unwrap().contains("UNSIGNED-PAYLOAD"));
+    let streamed = send(&state, sdk_signed(path, b"data", true), "data").await;
+    assert_eq!(streamed.status, 200, "{:?}", String::from_utf8_lossy(&streamed.body));
+    assert_eq!(streamed.json()["size"], 4);
+    // The signature is still checked.
+    let forged = send(
+        &state,
+        sdk_signed("/echo/streams/other", b"data", true).uri(path),
+        "data",
+    )
+    .await;
+    assert_eq!(forged.status, 403);
 }
 
 #[tokio::test]
