@@ -72,6 +72,6 @@ pub struct AppState {
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .nest("/_ramp", admin::router(state.clone()))
-        .fallback(pipeline::handle_aws_request)
+        .fallback(pipeline::handle_request)
         .with_state(state)
 }

@@ -19,7 +19,8 @@ use crate::request_id::new_request_id;
 use crate::service::{Auth, BodyPolicy, Call};
 use crate::{AppState, auth, sites};
 
-pub async fn handle_aws_request(State(state): State<Arc<AppState>>, request: Request) -> Response {
+/// Every request the `/_ramp` routes do not take.
+pub async fn handle_request(State(state): State<Arc<AppState>>, request: Request) -> Response {
     if let Some(site_host) = &state.sites
         && sites::host_name(&request).is_some_and(|host| site_host.serves(host))
     {
