@@ -192,6 +192,6 @@ mod tests {
         let err = request(r#"{"Name": "a""#).json_body::<Body>().unwrap_err();
         assert!(err.message.contains("malformed JSON"), "{}", err.message);
         let err = request(r#"{"Name": "a"} trailing"#).json_body::<Body>().unwrap_err();
-        assert_eq!(err.code, "BadRequestException");
+        assert_eq!(err.name(&crate::appconfig::DIALECT), "BadRequestException");
     }
 }

@@ -73,16 +73,28 @@ impl<Op: Copy> Router<Op> {
 
     /// Finds the operation for `method` and the raw `path`.
     pub fn find(&self, method: &Method, path: &str) -> Result<Match<Op>, AwsError> {
-        let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        Ok(match self.find_index(method, path)? {
+            Match::Found(index, labels) => Match::Found(self.routes[index].0.op, labels),
+            Match::MethodNotAllowed => Match::MethodNotAllowed,
+            Match::NotFound => Match::NotFound,
+        })
+    }
+
+    /// Like [`find`](Self::find), naming the route by its index in the table (see [`op`](Self::op)).
+    /// Allocates nothing unless the route has labels.
+    pub fn find_index(&self, method: &Method, path: &str) -> Result<Match<usize>, AwsError> {
+        let path = path.trim_start_matches('/');
+        let count = path.split('/').count();
         let mut method_mismatch = false;
-        for (route, segments) in &self.routes {
-            let Some(labels) = match_segments(segments, &parts)? else {
+        for (index, (route, segments)) in self.routes.iter().enumerate() {
+            if segments.len() != count || !matches_shape(segments, path) {
                 continue;
-            };
-            if route.method == method {
-                return Ok(Match::Found(route.op, labels));
             }
-            method_mismatch = true;
+            if route.method != method {
+                method_mismatch = true;
+                continue;
+            }
+            return Ok(Match::Found(index, labels(segments, path)?));
         }
         Ok(if method_mismatch {
             Match::MethodNotAllowed
@@ -91,31 +103,69 @@ impl<Op: Copy> Router<Op> {
         })
     }
 
+    /// The operation of the route at `index` (from [`find_index`](Self::find_index)).
+    pub fn op(&self, index: usize) -> Option<Op> {
+        self.routes.get(index).map(|(route, _)| route.op)
+    }
+
     pub fn routes(&self) -> impl Iterator<Item = &Route<Op>> {
         self.routes.iter().map(|(r, _)| r)
     }
 }
 
-fn match_segments(segments: &[Segment], parts: &[&str]) -> Result<Option<Labels>, AwsError> {
-    if segments.len() != parts.len() {
-        return Ok(None);
-    }
+/// Whether the literal segments match and every label has a (non-empty) segment.
+fn matches_shape(segments: &[Segment], path: &str) -> bool {
+    segments
+        .iter()
+        .zip(path.split('/'))
+        .all(|(segment, part)| match segment {
+            Segment::Literal(lit) => *lit == part,
+            Segment::Label(_) => !part.is_empty(),
+        })
+}
+
+/// The percent-decoded labels of a path whose shape matched.
+fn labels(segments: &[Segment], path: &str) -> Result<Labels, AwsError> {
     let mut labels = Vec::new();
-    for (segment, part) in segments.iter().zip(parts) {
-        match segment {
-            Segment::Literal(lit) if lit == part => {}
-            Segment::Literal(_) => return Ok(None),
-            Segment::Label(_) if part.is_empty() => return Ok(None),
-            Segment::Label(name) => {
-                let value = percent_decode_str(part)
-                    .decode_utf8()
-                    .map_err(|_| AwsError::bad_request(format!("{name} is not valid UTF-8 after percent-decoding")))?;
-                labels.push((*name, value.into_owned()));
-            }
+    for (segment, part) in segments.iter().zip(path.split('/')) {
+        if let Segment::Label(name) = segment {
+            let value = percent_decode_str(part)
+                .decode_utf8()
+                .map_err(|_| AwsError::bad_request(format!("{name} is not valid UTF-8 after percent-decoding")))?;
+            labels.push((*name, value.into_owned()));
         }
     }
-    Ok(Some(Labels(labels)))
+    Ok(Labels(labels))
 }
+
+/// Declares a service's operations from a route table with one line per operation,
+/// `Name METHOD "/uri/{Label}"`, straight from the model's `http` traits: the `Op` enum (with
+/// `Op::ALL` and `Op::name`) and `ROUTES`, matched in table order. Invoked with braces, so
+/// rustfmt leaves the table's columns as written.
+macro_rules! operations {
+    ($service:literal; $( $op:ident $method:ident $template:literal ),* $(,)?) => {
+        #[doc = concat!("Every operation of the ", $service, " model.")]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Op { $($op),* }
+
+        impl Op {
+            pub const ALL: &'static [Op] = &[$(Op::$op),*];
+
+            /// The operation's name in the model.
+            pub fn name(self) -> &'static str {
+                match self { $(Op::$op => stringify!($op)),* }
+            }
+        }
+
+        /// The route table, straight from the model's `http` traits.
+        pub static ROUTES: std::sync::LazyLock<$crate::routing::Router<Op>> = std::sync::LazyLock::new(|| {
+            $crate::routing::Router::new(&[
+                $($crate::routing::Route { method: http::Method::$method, template: $template, op: Op::$op }),*
+            ])
+        });
+    };
+}
+pub(crate) use operations;
 
 #[cfg(test)]
 mod tests {
@@ -169,6 +219,23 @@ mod tests {
             r.find(&Method::DELETE, "/deployementstrategies/abc1234").unwrap(),
             Match::Found(Op::DeleteStrategy, _)
         ));
+    }
+
+    #[test]
+    fn routes_are_named_by_their_index_in_the_table() {
+        let r = router();
+        let Match::Found(index, labels) = r.find_index(&Method::GET, "/tags/arn%3Ax").unwrap() else {
+            panic!()
+        };
+        assert_eq!((index, labels.get("ResourceArn")), (2, "arn:x"));
+        assert_eq!(r.op(index), Some(Op::Tags));
+        assert_eq!(r.op(3), None);
+        assert!(matches!(r.find_index(&Method::GET, "/").unwrap(), Match::NotFound));
+        // A wrong method is found out before the labels are decoded.
+        assert_eq!(
+            r.find(&Method::PUT, "/applications/%FF").unwrap(),
+            Match::MethodNotAllowed
+        );
     }
 
     #[test]

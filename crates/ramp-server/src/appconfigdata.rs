@@ -35,7 +35,34 @@ fn to_aws(error: Error) -> AwsError {
     }
 }
 
-pub async fn dispatch(
+/// AWS AppConfigData (`appconfigdata` 2021-11-11), signed as `appconfig` (spec/appconfig.md §1
+/// "Signing"). Its inputs are three identifiers and a number, or a query string: 64 KiB is plenty.
+pub struct AppConfigData;
+
+impl crate::service::Service for AppConfigData {
+    type Op = Op;
+    const NAME: &'static str = "AppConfigData";
+    const SIGNING_NAME: &'static str = "appconfig";
+    const DIALECT: &'static ramp_protocol::Dialect = &wire::DIALECT;
+
+    fn routes(&self) -> &ramp_protocol::routing::Router<Op> {
+        &wire::ROUTES
+    }
+
+    fn operation_name(&self, op: Op) -> &'static str {
+        op.name()
+    }
+
+    fn body_policy(&self, _: &AppState, _: Op) -> crate::service::BodyPolicy {
+        crate::service::BodyPolicy::buffered(64 * 1024)
+    }
+
+    async fn call<'a>(&'a self, op: Op, call: crate::service::Call<'a>) -> Result<AwsResponse, AwsError> {
+        dispatch(call.state, call.scope, op, call.request, call.labels).await
+    }
+}
+
+async fn dispatch(
     state: &AppState,
     scope: &Scope,
     op: Op,

@@ -1,8 +1,8 @@
-//! Domain errors in AWS's words (spec/appconfig.md §13.1).
+//! AppConfig's domain errors in AWS's words (spec/appconfig.md §13.1).
 
 use ramp_domain::Error;
 use ramp_protocol::AwsError;
-use ramp_protocol::error::InvalidConfigurationDetail;
+use ramp_protocol::appconfig::errors::{self as wire, InvalidConfigurationDetail};
 
 pub fn to_aws(error: Error) -> AwsError {
     match error {
@@ -18,12 +18,12 @@ pub fn to_aws(error: Error) -> AwsError {
                     value: d.value,
                 })
                 .collect();
-            AwsError::invalid_configuration(message, &details)
+            wire::invalid_configuration(message, &details)
         }
-        Error::NotFound { resource_name, message } => AwsError::not_found(message).with("ResourceName", resource_name),
-        Error::Conflict(message) => AwsError::conflict(message),
-        Error::QuotaExceeded(message) => AwsError::quota_exceeded(message),
-        Error::PayloadTooLarge { limit, size } => AwsError::payload_too_large(limit, size),
+        Error::NotFound { resource_name, message } => wire::not_found(message).with("ResourceName", resource_name),
+        Error::Conflict(message) => wire::conflict(message),
+        Error::QuotaExceeded(message) => wire::quota_exceeded(message),
+        Error::PayloadTooLarge { limit, size } => wire::payload_too_large(limit, size),
         Error::Internal(cause) => {
             tracing::error!(%cause, "internal error");
             AwsError::internal()

@@ -1,9 +1,12 @@
 //! ramp's HTTP server. One port carries every AWS API ramp speaks and the `/_ramp` admin API
 //! (DESIGN.md "one port").
 //!
-//! A request to an AWS API goes through [`pipeline`]: read the body within limits, check SigV4
-//! ([`auth`]), find the operation, parse its input (ramp-protocol), call the domain, render the
-//! result or the error. Errors leave in exactly one place, [`pipeline::respond`].
+//! Each AWS API is a [`Service`] (its module and one line in [`services`]). A request that is not
+//! for `/_ramp` goes through [`pipeline`]: a hosted site's if its `Host` names one ([`sites`]),
+//! else find the service and operation ([`registry`]), read the body as the operation's policy
+//! says, check SigV4 ([`auth`]) for the service's signing name, parse its input (ramp-protocol),
+//! call the domain, render the result or the error in the service's dialect. Errors leave in
+//! exactly one place, [`pipeline::respond`].
 
 mod admin;
 mod appconfig;
@@ -11,7 +14,12 @@ mod appconfigdata;
 pub mod auth;
 mod errors;
 mod pipeline;
+pub mod registry;
 mod request_id;
+pub mod service;
+pub mod sites;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 
@@ -22,6 +30,17 @@ use ramp_domain::dataplane::DataPlane;
 use ramp_engine::Engine;
 
 pub use auth::Credentials;
+pub use registry::Registry;
+pub use service::Service;
+pub use sites::SiteHost;
+
+/// Every AWS API ramp speaks, in routing order. A new API is a module implementing [`Service`]
+/// and one line here.
+pub fn services() -> Registry {
+    Registry::new()
+        .with(appconfig::AppConfig)
+        .with(appconfigdata::AppConfigData)
+}
 
 /// Everything a request handler needs.
 pub struct AppState {
@@ -40,14 +59,19 @@ pub struct AppState {
     pub credentials: Credentials,
     pub default_region: String,
     pub account_id: String,
-    /// Largest request body ramp reads, in bytes.
+    /// Largest AppConfig request body ramp reads, in bytes (the hosted configuration quota
+    /// with some slack); what AppConfig's operations buffer at most.
     pub max_body_bytes: usize,
+    /// The AWS APIs this server speaks ([`services`]).
+    pub services: Registry,
+    /// The sites served by `Host` ahead of AWS routing, when something hosts sites.
+    pub sites: Option<Arc<dyn SiteHost>>,
 }
 
 /// The whole HTTP application.
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .nest("/_ramp", admin::router(state.clone()))
-        .fallback(pipeline::handle_aws_request)
+        .fallback(pipeline::handle_request)
         .with_state(state)
 }

@@ -1,5 +1,8 @@
-//! The path of every AWS API request: route → read body → authenticate → parse → domain →
-//! render. Whatever fails, the client gets a modelled AWS error with a request id.
+//! The path of every request that is not for `/_ramp`: a hosted site's when its `Host` names one
+//! ([`crate::sites`]); otherwise an AWS API's: route (the [`Registry`](crate::registry::Registry))
+//! → body, as the operation's policy says → authenticate → the service's handler → render.
+//! Whatever fails, the client gets a modelled AWS error, in the service's dialect, with a
+//! request id.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -10,88 +13,126 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use http::{HeaderValue, StatusCode};
 use ramp_domain::arn::Scope;
-use ramp_protocol::appconfig::{self as wire, Op};
-use ramp_protocol::appconfigdata as data;
-use ramp_protocol::routing::{Labels, Match};
-use ramp_protocol::{AwsError, AwsRequest, AwsResponse};
+use ramp_protocol::{AwsError, AwsRequest, AwsResponse, Dialect};
 
 use crate::request_id::new_request_id;
-use crate::{AppState, appconfig, appconfigdata, auth};
+use crate::service::{Auth, BodyPolicy, Call};
+use crate::{AppState, auth, sites};
 
-/// SigV4 signing name of AppConfig (and of AppConfigData too, spec/appconfig.md §1 "Signing").
-const APPCONFIG_SIGNING_NAME: &str = "appconfig";
-
-pub async fn handle_aws_request(State(state): State<Arc<AppState>>, request: Request) -> Response {
+/// Every request the `/_ramp` routes do not take.
+pub async fn handle_request(State(state): State<Arc<AppState>>, request: Request) -> Response {
+    if let Some(site_host) = &state.sites
+        && sites::host_name(&request).is_some_and(|host| site_host.serves(host))
+    {
+        return site_host.serve(request).await;
+    }
     let started = Instant::now();
     let request_id = new_request_id();
     let method = request.method().clone();
-    let path = request.uri().path().to_owned();
-    let (operation, result) = run(&state, request).await;
-    let response = respond(result, &request_id);
-    log_outcome(operation, &method, &path, response.status(), started, &request_id);
+    let uri = request.uri().clone();
+    let outcome = serve(&state, request).await;
+    let response = respond(outcome.result, outcome.dialect, &request_id);
+    log_outcome(
+        &outcome.names,
+        &method,
+        uri.path(),
+        response.status(),
+        started,
+        &request_id,
+    );
     response
 }
 
-/// The API an operation belongs to.
-#[derive(Clone, Copy)]
-enum Api {
-    AppConfig(Op),
-    AppConfigData(data::Op),
+/// What answered, for the log line.
+struct Names {
+    service: &'static str,
+    operation: &'static str,
 }
 
-impl Api {
-    fn name(self) -> &'static str {
-        match self {
-            Api::AppConfig(op) => op.name(),
-            Api::AppConfigData(op) => op.name(),
-        }
-    }
+struct Outcome {
+    names: Names,
+    dialect: &'static Dialect,
+    result: Result<AwsResponse, AwsError>,
 }
 
-/// Finds the operation: AppConfig's routes, then AppConfigData's (their paths never overlap).
-fn route(method: &http::Method, path: &str) -> Result<Option<(Api, Labels)>, AwsError> {
-    if let Match::Found(op, labels) = wire::ROUTES.find(method, path)? {
-        return Ok(Some((Api::AppConfig(op), labels)));
-    }
-    if let Match::Found(op, labels) = data::ROUTES.find(method, path)? {
-        return Ok(Some((Api::AppConfigData(op), labels)));
-    }
-    Ok(None)
-}
-
-async fn run(state: &AppState, request: Request) -> (&'static str, Result<AwsResponse, AwsError>) {
+async fn serve(state: &AppState, request: Request) -> Outcome {
     let (parts, body) = request.into_parts();
-    let path = parts.uri.path().to_owned();
-    let (api, labels) = match route(&parts.method, &path) {
-        Ok(Some(found)) => found,
-        Ok(None) => {
-            return (
-                "unknown",
-                Err(AwsError::unknown_operation(parts.method.as_str(), &path)),
-            );
+    let http::request::Parts {
+        method, uri, headers, ..
+    } = parts;
+    let routed = match state.services.route(&method, uri.path(), &headers) {
+        Ok(routed) => routed,
+        Err(unrouted) => {
+            return Outcome {
+                names: Names {
+                    service: "none",
+                    operation: "unknown",
+                },
+                dialect: unrouted.dialect,
+                result: Err(unrouted.error),
+            };
         }
-        Err(e) => return ("unknown", Err(e)),
     };
+    let (service, op) = (routed.service, routed.op);
     let result = async {
-        let hosted_upload = matches!(api, Api::AppConfig(Op::CreateHostedConfigurationVersion));
-        let body = read_body(body, &parts.headers, state.max_body_bytes, hosted_upload).await?;
-        let path_and_query = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
-        let request = AwsRequest::new(parts.method.clone(), path_and_query, parts.headers.clone(), body)?;
-        let caller = auth::authenticate(
-            &state.credentials,
-            &request,
-            APPCONFIG_SIGNING_NAME,
-            state.signature_clock.now(),
-        )?;
-        let region = caller.region.unwrap_or_else(|| state.default_region.clone());
+        let (body, stream) = match service.body_policy(state, op) {
+            BodyPolicy::Buffered { limit, too_large } => (read_body(body, &headers, limit, too_large).await?, None),
+            BodyPolicy::Streamed => (Bytes::new(), Some(body)),
+        };
+        let path_and_query = uri.path_and_query().map_or("/", |pq| pq.as_str());
+        let request = AwsRequest::new(method, path_and_query, headers, body)?;
+        let region = match service.auth(op) {
+            Auth::SigV4 => {
+                if stream.is_some() {
+                    require_unsigned_payload(state, &request)?;
+                }
+                auth::authenticate(
+                    &state.credentials,
+                    &request,
+                    service.signing_name(),
+                    state.signature_clock.now(),
+                )?
+                .region
+            }
+            Auth::Own => None,
+        };
+        let region = region.unwrap_or_else(|| state.default_region.clone());
         let scope = Scope::new(region, state.account_id.clone());
-        match api {
-            Api::AppConfig(op) => appconfig::dispatch(state, &scope, op, &request, &labels).await,
-            Api::AppConfigData(op) => appconfigdata::dispatch(state, &scope, op, &request, &labels).await,
-        }
+        let call = Call {
+            state,
+            scope: &scope,
+            request: &request,
+            labels: &routed.labels,
+            stream,
+        };
+        service.call(op, call).await
     }
     .await;
-    (api.name(), result)
+    Outcome {
+        names: Names {
+            service: service.name(),
+            operation: service.operation_name(op),
+        },
+        dialect: service.dialect(),
+        result,
+    }
+}
+
+/// A streamed body is not read before authentication, so its signature can cover the headers
+/// only: with credentials configured, the client must have signed it as `UNSIGNED-PAYLOAD`.
+fn require_unsigned_payload(state: &AppState, request: &AwsRequest) -> Result<(), AwsError> {
+    let unsigned = request
+        .headers
+        .get("x-amz-content-sha256")
+        .is_some_and(|v| v == "UNSIGNED-PAYLOAD");
+    if unsigned || state.credentials.is_open() {
+        return Ok(());
+    }
+    Err(AwsError::new(
+        "InvalidSignatureException",
+        StatusCode::FORBIDDEN,
+        "This operation streams its body: sign it with x-amz-content-sha256: UNSIGNED-PAYLOAD.",
+    ))
 }
 
 /// Reads the body, refusing more than `limit` bytes without buffering them.
@@ -99,31 +140,19 @@ async fn read_body(
     body: Body,
     headers: &http::HeaderMap,
     limit: usize,
-    hosted_upload: bool,
+    too_large: fn(u64, u64) -> AwsError,
 ) -> Result<Bytes, AwsError> {
     let declared = headers
         .get(http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    let too_large = |size: u64| {
-        if hosted_upload {
-            // The one operation whose model declares it (spec/appconfig.md §2.4).
-            AwsError::payload_too_large(limit as u64, size)
-        } else {
-            AwsError::new(
-                "PayloadTooLargeException",
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "Request body too large",
-            )
-        }
-    };
     if let Some(size) = declared.filter(|&size| size > limit as u64) {
         drain(body).await;
-        return Err(too_large(size));
+        return Err(too_large(limit as u64, size));
     }
     axum::body::to_bytes(body, limit).await.map_err(|e| {
         if std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>()) {
-            too_large(limit as u64 + 1)
+            too_large(limit as u64, limit as u64 + 1)
         } else {
             AwsError::bad_request("The request body could not be read")
         }
@@ -144,8 +173,8 @@ async fn drain(mut body: Body) {
     }
 }
 
-/// The one place responses leave ramp's AWS APIs.
-pub fn respond(result: Result<AwsResponse, AwsError>, request_id: &str) -> Response {
+/// The one place responses leave ramp's AWS APIs; errors are rendered in `dialect`.
+pub fn respond(result: Result<AwsResponse, AwsError>, dialect: &Dialect, request_id: &str) -> Response {
     match result {
         Ok(ok) => {
             let mut response = (ok.status, ok.body).into_response();
@@ -158,17 +187,25 @@ pub fn respond(result: Result<AwsResponse, AwsError>, request_id: &str) -> Respo
             }
             response
         }
-        Err(error) => error.into_response(request_id).map(Body::from),
+        Err(error) => error.into_response(dialect, request_id).map(Body::from),
     }
 }
 
-fn log_outcome(op: &str, method: &http::Method, path: &str, status: StatusCode, started: Instant, request_id: &str) {
+fn log_outcome(
+    names: &Names,
+    method: &http::Method,
+    path: &str,
+    status: StatusCode,
+    started: Instant,
+    request_id: &str,
+) {
     let micros = started.elapsed().as_micros() as u64;
+    let (service, op) = (names.service, names.operation);
     if status.is_server_error() {
-        tracing::warn!(op, %method, path, status = status.as_u16(), micros, request_id, "request failed");
+        tracing::warn!(service, op, %method, path, status = status.as_u16(), micros, request_id, "request failed");
     } else if status.is_client_error() {
-        tracing::info!(op, %method, path, status = status.as_u16(), micros, request_id, "request refused");
+        tracing::info!(service, op, %method, path, status = status.as_u16(), micros, request_id, "request refused");
     } else {
-        tracing::debug!(op, %method, path, status = status.as_u16(), micros, request_id, "request served");
+        tracing::debug!(service, op, %method, path, status = status.as_u16(), micros, request_id, "request served");
     }
 }

@@ -244,6 +244,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         default_region: args.region,
         account_id: args.account_id,
         max_body_bytes,
+        services: ramp_server::services(),
+        sites: None,
     });
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await

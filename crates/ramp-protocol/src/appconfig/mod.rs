@@ -1,179 +1,59 @@
 //! AWS AppConfig (`appconfig` 2019-10-09) on the wire: every operation of the model, its route,
-//! the inputs ramp parses and the shapes it answers with. Written by hand with AWS member names;
-//! `tests/model_conformance.rs` in the `ramp` crate checks this table against the botocore model.
+//! the inputs ramp parses, the shapes it answers with and its errors. Written by hand with AWS
+//! member names; `tests/model_conformance.rs` in the `ramp` crate checks this table against the
+//! botocore model.
 
+pub mod errors;
 pub mod inputs;
 pub mod shapes;
 
-use std::sync::LazyLock;
+pub use errors::DIALECT;
 
-use http::Method;
-
-use crate::routing::{Route, Router};
-
-macro_rules! operations {
-    ($( ($method:ident, $template:literal, $op:ident) ),* $(,)?) => {
-        /// Every operation of the AppConfig model.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum Op { $($op),* }
-
-        impl Op {
-            pub const ALL: &'static [Op] = &[$(Op::$op),*];
-
-            /// The operation's name in the model.
-            pub fn name(self) -> &'static str {
-                match self { $(Op::$op => stringify!($op)),* }
-            }
-        }
-
-        /// The route table, straight from the model's `http` traits.
-        pub static ROUTES: LazyLock<Router<Op>> = LazyLock::new(|| Router::new(&[
-            $(Route { method: Method::$method, template: $template, op: Op::$op }),*
-        ]));
-    };
-}
-
-operations![
-    (POST, "/applications", CreateApplication),
-    (
-        POST,
-        "/applications/{ApplicationId}/configurationprofiles",
-        CreateConfigurationProfile
-    ),
-    (POST, "/deploymentstrategies", CreateDeploymentStrategy),
-    (POST, "/applications/{ApplicationId}/environments", CreateEnvironment),
-    (POST, "/extensions", CreateExtension),
-    (POST, "/extensionassociations", CreateExtensionAssociation),
-    (
-        POST,
-        "/applications/{ApplicationId}/configurationprofiles/{ConfigurationProfileId}/hostedconfigurationversions",
-        CreateHostedConfigurationVersion
-    ),
-    (DELETE, "/applications/{ApplicationId}", DeleteApplication),
-    (
-        DELETE,
-        "/applications/{ApplicationId}/configurationprofiles/{ConfigurationProfileId}",
-        DeleteConfigurationProfile
-    ),
+crate::routing::operations! { "AppConfig";
+    CreateApplication                POST   "/applications",
+    CreateConfigurationProfile       POST   "/applications/{ApplicationId}/configurationprofiles",
+    CreateDeploymentStrategy         POST   "/deploymentstrategies",
+    CreateEnvironment                POST   "/applications/{ApplicationId}/environments",
+    CreateExtension                  POST   "/extensions",
+    CreateExtensionAssociation       POST   "/extensionassociations",
+    CreateHostedConfigurationVersion POST   "/applications/{ApplicationId}/configurationprofiles/{ConfigurationProfileId}/hostedconfigurationversions",
+    DeleteApplication                DELETE "/applications/{ApplicationId}",
+    DeleteConfigurationProfile       DELETE "/applications/{ApplicationId}/configurationprofiles/{ConfigurationProfileId}",
     // The model really spells it "deployement" (spec/appconfig.md §1 "Path typo that must be honoured").
-    (
-        DELETE,
-        "/deployementstrategies/{DeploymentStrategyId}",
-        DeleteDeploymentStrategy
-    ),
-    (
-        DELETE,
-        "/applications/{ApplicationId}/environments/{EnvironmentId}",
-        DeleteEnvironment
-    ),
-    (DELETE, "/extensions/{ExtensionIdentifier}", DeleteExtension),
-    (
-        DELETE,
-        "/extensionassociations/{ExtensionAssociationId}",
-        DeleteExtensionAssociation
-    ),
-    (
-        DELETE,
-        "/applications/{ApplicationId}/configurationprofiles/{ConfigurationProfileId}/hostedconfigurationversions/{VersionNumber}",
-        DeleteHostedConfigurationVersion
-    ),
-    (GET, "/settings", GetAccountSettings),
-    (GET, "/applications/{ApplicationId}", GetApplication),
-    (
-        GET,
-        "/applications/{Application}/environments/{Environment}/configurations/{Configuration}",
-        GetConfiguration
-    ),
-    (
-        GET,
-        "/applications/{ApplicationId}/configurationprofiles/{ConfigurationProfileId}",
-        GetConfigurationProfile
-    ),
-    (
-        GET,
-        "/applications/{ApplicationId}/environments/{EnvironmentId}/deployments/{DeploymentNumber}",
-        GetDeployment
-    ),
-    (
-        GET,
-        "/deploymentstrategies/{DeploymentStrategyId}",
-        GetDeploymentStrategy
-    ),
-    (
-        GET,
-        "/applications/{ApplicationId}/environments/{EnvironmentId}",
-        GetEnvironment
-    ),
-    (GET, "/extensions/{ExtensionIdentifier}", GetExtension),
-    (
-        GET,
-        "/extensionassociations/{ExtensionAssociationId}",
-        GetExtensionAssociation
-    ),
-    (
-        GET,
-        "/applications/{ApplicationId}/configurationprofiles/{ConfigurationProfileId}/hostedconfigurationversions/{VersionNumber}",
-        GetHostedConfigurationVersion
-    ),
-    (GET, "/applications", ListApplications),
-    (
-        GET,
-        "/applications/{ApplicationId}/configurationprofiles",
-        ListConfigurationProfiles
-    ),
-    (GET, "/deploymentstrategies", ListDeploymentStrategies),
-    (
-        GET,
-        "/applications/{ApplicationId}/environments/{EnvironmentId}/deployments",
-        ListDeployments
-    ),
-    (GET, "/applications/{ApplicationId}/environments", ListEnvironments),
-    (GET, "/extensionassociations", ListExtensionAssociations),
-    (GET, "/extensions", ListExtensions),
-    (
-        GET,
-        "/applications/{ApplicationId}/configurationprofiles/{ConfigurationProfileId}/hostedconfigurationversions",
-        ListHostedConfigurationVersions
-    ),
-    (GET, "/tags/{ResourceArn}", ListTagsForResource),
-    (
-        POST,
-        "/applications/{ApplicationId}/environments/{EnvironmentId}/deployments",
-        StartDeployment
-    ),
-    (
-        DELETE,
-        "/applications/{ApplicationId}/environments/{EnvironmentId}/deployments/{DeploymentNumber}",
-        StopDeployment
-    ),
-    (POST, "/tags/{ResourceArn}", TagResource),
-    (DELETE, "/tags/{ResourceArn}", UntagResource),
-    (PATCH, "/settings", UpdateAccountSettings),
-    (PATCH, "/applications/{ApplicationId}", UpdateApplication),
-    (
-        PATCH,
-        "/applications/{ApplicationId}/configurationprofiles/{ConfigurationProfileId}",
-        UpdateConfigurationProfile
-    ),
-    (
-        PATCH,
-        "/deploymentstrategies/{DeploymentStrategyId}",
-        UpdateDeploymentStrategy
-    ),
-    (
-        PATCH,
-        "/applications/{ApplicationId}/environments/{EnvironmentId}",
-        UpdateEnvironment
-    ),
-    (PATCH, "/extensions/{ExtensionIdentifier}", UpdateExtension),
-    (
-        PATCH,
-        "/extensionassociations/{ExtensionAssociationId}",
-        UpdateExtensionAssociation
-    ),
-    (
-        POST,
-        "/applications/{ApplicationId}/configurationprofiles/{ConfigurationProfileId}/validators",
-        ValidateConfiguration
-    ),
-];
+    DeleteDeploymentStrategy         DELETE "/deployementstrategies/{DeploymentStrategyId}",
+    DeleteEnvironment                DELETE "/applications/{ApplicationId}/environments/{EnvironmentId}",
+    DeleteExtension                  DELETE "/extensions/{ExtensionIdentifier}",
+    DeleteExtensionAssociation       DELETE "/extensionassociations/{ExtensionAssociationId}",
+    DeleteHostedConfigurationVersion DELETE "/applications/{ApplicationId}/configurationprofiles/{ConfigurationProfileId}/hostedconfigurationversions/{VersionNumber}",
+    GetAccountSettings               GET    "/settings",
+    GetApplication                   GET    "/applications/{ApplicationId}",
+    GetConfiguration                 GET    "/applications/{Application}/environments/{Environment}/configurations/{Configuration}",
+    GetConfigurationProfile          GET    "/applications/{ApplicationId}/configurationprofiles/{ConfigurationProfileId}",
+    GetDeployment                    GET    "/applications/{ApplicationId}/environments/{EnvironmentId}/deployments/{DeploymentNumber}",
+    GetDeploymentStrategy            GET    "/deploymentstrategies/{DeploymentStrategyId}",
+    GetEnvironment                   GET    "/applications/{ApplicationId}/environments/{EnvironmentId}",
+    GetExtension                     GET    "/extensions/{ExtensionIdentifier}",
+    GetExtensionAssociation          GET    "/extensionassociations/{ExtensionAssociationId}",
+    GetHostedConfigurationVersion    GET    "/applications/{ApplicationId}/configurationprofiles/{ConfigurationProfileId}/hostedconfigurationversions/{VersionNumber}",
+    ListApplications                 GET    "/applications",
+    ListConfigurationProfiles        GET    "/applications/{ApplicationId}/configurationprofiles",
+    ListDeploymentStrategies         GET    "/deploymentstrategies",
+    ListDeployments                  GET    "/applications/{ApplicationId}/environments/{EnvironmentId}/deployments",
+    ListEnvironments                 GET    "/applications/{ApplicationId}/environments",
+    ListExtensionAssociations        GET    "/extensionassociations",
+    ListExtensions                   GET    "/extensions",
+    ListHostedConfigurationVersions  GET    "/applications/{ApplicationId}/configurationprofiles/{ConfigurationProfileId}/hostedconfigurationversions",
+    ListTagsForResource              GET    "/tags/{ResourceArn}",
+    StartDeployment                  POST   "/applications/{ApplicationId}/environments/{EnvironmentId}/deployments",
+    StopDeployment                   DELETE "/applications/{ApplicationId}/environments/{EnvironmentId}/deployments/{DeploymentNumber}",
+    TagResource                      POST   "/tags/{ResourceArn}",
+    UntagResource                    DELETE "/tags/{ResourceArn}",
+    UpdateAccountSettings            PATCH  "/settings",
+    UpdateApplication                PATCH  "/applications/{ApplicationId}",
+    UpdateConfigurationProfile       PATCH  "/applications/{ApplicationId}/configurationprofiles/{ConfigurationProfileId}",
+    UpdateDeploymentStrategy         PATCH  "/deploymentstrategies/{DeploymentStrategyId}",
+    UpdateEnvironment                PATCH  "/applications/{ApplicationId}/environments/{EnvironmentId}",
+    UpdateExtension                  PATCH  "/extensions/{ExtensionIdentifier}",
+    UpdateExtensionAssociation       PATCH  "/extensionassociations/{ExtensionAssociationId}",
+    ValidateConfiguration            POST   "/applications/{ApplicationId}/configurationprofiles/{ConfigurationProfileId}/validators",
+}

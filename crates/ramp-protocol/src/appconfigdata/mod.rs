@@ -2,48 +2,29 @@
 //! GetLatestConfiguration. Signed with the service name `appconfig` (spec/appconfig.md §1).
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
 
-use http::{Method, StatusCode};
+use http::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::routing::{Labels, Route, Router};
+use crate::error::Dialect;
+use crate::routing::Labels;
 use crate::validate as v;
 use crate::{AwsError, AwsRequest};
 
-/// Every operation of the AppConfigData model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Op {
-    StartConfigurationSession,
-    GetLatestConfiguration,
+crate::routing::operations! { "AppConfigData";
+    StartConfigurationSession POST "/configurationsessions",
+    GetLatestConfiguration    GET  "/configuration",
 }
 
-impl Op {
-    pub const ALL: &'static [Op] = &[Op::StartConfigurationSession, Op::GetLatestConfiguration];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Op::StartConfigurationSession => "StartConfigurationSession",
-            Op::GetLatestConfiguration => "GetLatestConfiguration",
-        }
-    }
-}
-
-pub static ROUTES: LazyLock<Router<Op>> = LazyLock::new(|| {
-    Router::new(&[
-        Route {
-            method: Method::POST,
-            template: "/configurationsessions",
-            op: Op::StartConfigurationSession,
-        },
-        Route {
-            method: Method::GET,
-            template: "/configuration",
-            op: Op::GetLatestConfiguration,
-        },
-    ])
-});
+/// AppConfigData's conventions, AppConfig's: the message in `Message`, `InternalServerException`
+/// (500); its model has no 413, so an oversized body gets the AWS front end's
+/// `PayloadTooLargeException`, as on AppConfig.
+pub static DIALECT: Dialect = Dialect {
+    message_member: "Message",
+    internal: ("InternalServerException", StatusCode::INTERNAL_SERVER_ERROR),
+    body_too_large: ("PayloadTooLargeException", StatusCode::PAYLOAD_TOO_LARGE),
+};
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]

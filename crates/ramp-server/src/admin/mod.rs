@@ -72,11 +72,15 @@ async fn require_signature(State(state): State<Arc<AppState>>, request: Request,
     });
     match checked {
         Ok(_) => next.run(Request::from_parts(parts, Body::from(body))).await,
-        Err(error) => (
-            error.status,
-            Json(json!({ "Message": error.message, "Code": error.code })),
-        )
-            .into_response(),
+        Err(error) => {
+            // The admin API speaks AppConfig's conventions (`Message`).
+            let dialect = &ramp_protocol::appconfig::DIALECT;
+            (
+                error.status(dialect),
+                Json(json!({ "Message": error.message, "Code": error.name(dialect) })),
+            )
+                .into_response()
+        }
     }
 }
 

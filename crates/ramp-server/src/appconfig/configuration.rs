@@ -12,7 +12,7 @@ fn to_aws(error: Error) -> AwsError {
     match error {
         Error::NotFound {
             resource_type, value, ..
-        } => AwsError::not_found(format!("{resource_type} {value} could not be found."))
+        } => ramp_protocol::appconfig::errors::not_found(format!("{resource_type} {value} could not be found."))
             .with("ResourceName", resource_type),
         // AWS's words (spec/appconfig.md §10.6).
         Error::FeatureFlagsNeedTheDataPlane => AwsError::bad_request(
@@ -41,7 +41,7 @@ pub async fn get(state: &AppState, scope: &Scope, input: inputs::GetConfiguratio
         .await
         .map_err(to_aws)?;
     let Some((served, unchanged)) = found else {
-        return Err(AwsError::not_found(format!(
+        return Err(ramp_protocol::appconfig::errors::not_found(format!(
             "Configuration {} has not been deployed to environment {}.",
             input.configuration, input.environment
         ))

@@ -1,4 +1,5 @@
-//! AppConfig operations: parse the wire input, call the domain, answer with the wire shape.
+//! AppConfig as a [`Service`]: its operations parse the wire input, call the domain, answer with
+//! the wire shape.
 
 mod applications;
 mod configuration;
@@ -13,12 +14,49 @@ mod tags;
 use std::collections::{BTreeMap, HashMap};
 
 use ramp_domain::arn::Scope;
-use ramp_protocol::appconfig::Op;
 use ramp_protocol::appconfig::inputs::Input;
-use ramp_protocol::routing::Labels;
-use ramp_protocol::{AwsError, AwsRequest, AwsResponse};
+use ramp_protocol::appconfig::{self as wire, Op};
+use ramp_protocol::routing::{Labels, Router};
+use ramp_protocol::{AwsError, AwsRequest, AwsResponse, Dialect};
 
 use crate::AppState;
+use crate::service::{BodyPolicy, Call, Service};
+
+/// AWS AppConfig (`appconfig` 2019-10-09).
+pub struct AppConfig;
+
+impl Service for AppConfig {
+    type Op = Op;
+    const NAME: &'static str = "AppConfig";
+    const SIGNING_NAME: &'static str = "appconfig";
+    const DIALECT: &'static Dialect = &wire::DIALECT;
+    const ARN_SERVICE: Option<&'static str> = Some("appconfig");
+
+    fn routes(&self) -> &Router<Op> {
+        &wire::ROUTES
+    }
+
+    fn operation_name(&self, op: Op) -> &'static str {
+        op.name()
+    }
+
+    /// Every operation reads at most the hosted configuration quota (with some slack); the
+    /// upload of a hosted configuration is the one whose model declares its 413, with sizes
+    /// (spec/appconfig.md §2.4).
+    fn body_policy(&self, state: &AppState, op: Op) -> BodyPolicy {
+        match op {
+            Op::CreateHostedConfigurationVersion => BodyPolicy::Buffered {
+                limit: state.max_body_bytes,
+                too_large: wire::errors::payload_too_large,
+            },
+            _ => BodyPolicy::buffered(state.max_body_bytes),
+        }
+    }
+
+    async fn call<'a>(&'a self, op: Op, call: Call<'a>) -> Result<AwsResponse, AwsError> {
+        dispatch(call.state, call.scope, op, call.request, call.labels).await
+    }
+}
 
 fn parse<T: Input>(request: &AwsRequest, labels: &Labels) -> Result<T, AwsError> {
     T::parse(request, labels)
@@ -28,7 +66,7 @@ fn tags(tags: Option<HashMap<String, String>>) -> BTreeMap<String, String> {
     tags.unwrap_or_default().into_iter().collect()
 }
 
-pub async fn dispatch(
+async fn dispatch(
     state: &AppState,
     scope: &Scope,
     op: Op,

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use ramp_protocol::AwsError;
-use ramp_protocol::appconfig::{Op, ROUTES};
+use ramp_protocol::appconfig::{DIALECT, Op, ROUTES, errors};
 use serde_json::Value;
 
 use crate::harness::TestServer;
@@ -122,27 +122,29 @@ fn error_statuses_match_the_models_exception_shapes() {
         .map(|(name, shape)| (name.as_str(), shape["error"]["httpStatusCode"].as_u64()))
         .collect();
 
+    // Rendered in AppConfig's dialect, as every AppConfig answer is.
     let ramp = [
         AwsError::bad_request("m"),
-        AwsError::not_found("m"),
-        AwsError::conflict("m"),
-        AwsError::quota_exceeded("m"),
-        AwsError::payload_too_large(1024, 2048),
+        errors::not_found("m"),
+        errors::conflict("m"),
+        errors::quota_exceeded("m"),
+        errors::payload_too_large(1024, 2048),
+        AwsError::body_too_large(1024, 2048),
         AwsError::internal(),
     ];
     let mut mismatches = Vec::new();
     for error in &ramp {
-        match modelled.get(error.code) {
-            None => mismatches.push(format!("{}: not an exception shape of the model", error.code)),
-            Some(status) if *status != Some(u64::from(error.status.as_u16())) => mismatches.push(format!(
-                "{}: ramp answers {}, model says {status:?}",
-                error.code,
-                error.status.as_u16()
+        let (name, status) = (error.name(&DIALECT), error.status(&DIALECT));
+        match modelled.get(name) {
+            None => mismatches.push(format!("{name}: not an exception shape of the model")),
+            Some(modelled) if *modelled != Some(u64::from(status.as_u16())) => mismatches.push(format!(
+                "{name}: ramp answers {}, model says {modelled:?}",
+                status.as_u16()
             )),
             Some(_) => {}
         }
     }
-    let covered: BTreeSet<&str> = ramp.iter().map(|e| e.code).collect();
+    let covered: BTreeSet<&str> = ramp.iter().map(|e| e.name(&DIALECT)).collect();
     for name in modelled.keys() {
         if !covered.contains(name) {
             mismatches.push(format!("{name}: modelled exception without a ramp constructor"));
@@ -211,4 +213,32 @@ fn appconfigdata_operations_are_routed_with_the_models_method_and_uri() {
     }
     // Both data-plane operations are signed as `appconfig` (spec/appconfig.md §1 "Signing").
     assert_eq!(model["metadata"]["signingName"], "appconfig");
+}
+
+/// ramp answers a `/tags/{ResourceArn}` request whose ARN names a service it does not host with
+/// `BadRequestException` (400, ramp-server's registry): an error the tag operations of every
+/// tagging model ramp speaks or will speak declare, so each SDK maps it to its modelled type.
+#[test]
+fn the_foreign_arn_error_is_declared_by_every_tagging_model() {
+    for service in ["appconfig/2019-10-09", "amplify/2017-07-25"] {
+        let model = botocore_model(service);
+        assert_eq!(
+            model["shapes"]["BadRequestException"]["error"]["httpStatusCode"], 400,
+            "{service}"
+        );
+        for op in ["ListTagsForResource", "TagResource", "UntagResource"] {
+            let operation = &model["operations"][op];
+            assert_eq!(
+                operation["http"]["requestUri"]
+                    .as_str()
+                    .map(|uri| uri.starts_with("/tags/{")),
+                Some(true),
+                "{service} {op} is on the shared tags path"
+            );
+            let declares = operation["errors"]
+                .as_array()
+                .is_some_and(|errors| errors.iter().any(|e| e["shape"] == "BadRequestException"));
+            assert!(declares, "{service} {op} declares BadRequestException");
+        }
+    }
 }

@@ -1,4 +1,4 @@
-use crate::harness::{TestServer, error_code};
+use crate::harness::{TestServer, error_code, error_message};
 
 #[tokio::test]
 async fn every_taggable_resource_takes_tags() {
@@ -168,4 +168,81 @@ async fn tag_errors() {
         .await
         .unwrap_err();
     assert_eq!(error_code(&err), "ResourceNotFoundException");
+}
+
+/// `/tags/{ResourceArn}` goes to the service the ARN names; one ramp does not host (Amplify until
+/// it is registered, S3) is a modelled 400 naming it, never a 500 or an HTML page.
+#[tokio::test]
+async fn tags_of_a_service_ramp_does_not_host_are_a_bad_request() {
+    let server = TestServer::start();
+    let client = server.appconfig();
+    for arn in [
+        "arn:aws:amplify:us-east-1:000000000000:apps/d1abc2def3ghi4",
+        "arn:aws:s3:::some-bucket",
+    ] {
+        let service = arn.split(':').nth(2).unwrap();
+        let err = client
+            .list_tags_for_resource()
+            .resource_arn(arn)
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(error_code(&err), "BadRequestException", "{arn}");
+        assert!(
+            error_message(&err).contains(&format!("'{service}'")),
+            "{}",
+            error_message(&err)
+        );
+        let err = client
+            .tag_resource()
+            .resource_arn(arn)
+            .tags("k", "v")
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(error_code(&err), "BadRequestException", "{arn}");
+        let err = client
+            .untag_resource()
+            .resource_arn(arn)
+            .tag_keys("k")
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(error_code(&err), "BadRequestException", "{arn}");
+    }
+}
+
+/// The same over raw HTTP.
+#[tokio::test]
+async fn tags_of_a_foreign_service_over_raw_http() {
+    let server = TestServer::start();
+    let arn = "arn%3Aaws%3Aamplify%3Aus-east-1%3A000000000000%3Aapps%2Fd1abc2def3ghi4";
+    for method in [reqwest::Method::GET, reqwest::Method::POST, reqwest::Method::DELETE] {
+        let response = server
+            .http()
+            .request(method.clone(), server.url(&format!("/tags/{arn}?tagKeys=k")))
+            .header("content-type", "application/json")
+            .body(r#"{"Tags":{"k":"v"}}"#)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 400, "{method}");
+        assert_eq!(response.headers()["x-amzn-errortype"], "BadRequestException");
+        assert!(response.headers().contains_key("x-amzn-requestid"));
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert!(body["Message"].as_str().unwrap().contains("'amplify'"), "{body}");
+    }
+    let response = server
+        .http()
+        .get(server.url("/tags/arn%3Aaws%3As3%3A%3A%3Abucket"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 400);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert!(body["Message"].as_str().unwrap().contains("'s3'"), "{body}");
+    // An ARN that does not parse is AppConfig's to refuse, naming the member.
+    let response = server.http().get(server.url("/tags/not-an-arn")).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 400);
+    assert_eq!(response.headers()["x-amzn-errortype"], "BadRequestException");
 }
