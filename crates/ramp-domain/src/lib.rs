@@ -10,6 +10,7 @@ pub mod ids;
 pub mod json_schema;
 pub mod page;
 pub mod rollout;
+pub mod signed;
 pub mod store;
 
 pub use error::{Error, Result};

@@ -1,54 +1,41 @@
 //! `NextToken`s: opaque to clients, stable across restarts (signed with a key kept in the
 //! store), bound to the list they came from, and refused with a 400 when altered.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
-
 use crate::error::{Error, Result};
+use crate::signed::Signer;
+
+/// What `NextToken`s are signed for: never a session token or any other token.
+const PURPOSE: &str = "ramp/appconfig/next-token";
 
 /// Default and maximum page size of every List operation (spec/appconfig.md §16 "Pagination").
 pub const MAX_PAGE_SIZE: usize = 50;
 
 pub struct PageTokens {
-    key: Vec<u8>,
+    signer: Signer,
 }
 
 impl PageTokens {
     pub fn new(key: Vec<u8>) -> Self {
-        Self { key }
-    }
-
-    fn mac(&self, payload: &str) -> Hmac<Sha256> {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.key).expect("HMAC-SHA256 takes keys of any length");
-        mac.update(payload.as_bytes());
-        mac
+        Self {
+            signer: Signer::new(&key),
+        }
     }
 
     /// A token continuing list `list` (an operation name plus the parent it lists) after `cursor`.
     pub fn issue(&self, list: &str, cursor: i64) -> String {
-        let payload = format!("{list}|{cursor}");
-        let tag = self.mac(&payload).finalize().into_bytes();
-        format!(
-            "{}.{}",
-            URL_SAFE_NO_PAD.encode(&payload),
-            URL_SAFE_NO_PAD.encode(&tag[..16])
-        )
+        self.signer.sign(PURPOSE, format!("{list}|{cursor}").as_bytes())
     }
 
     /// The cursor inside `token`, if the token is intact and was issued for `list`.
     pub fn open(&self, list: &str, token: &str) -> Result<i64> {
         let invalid = || Error::BadRequest("The NextToken is not valid for this request.".to_owned());
-        let (payload, tag) = token.split_once('.').ok_or_else(invalid)?;
-        let payload = URL_SAFE_NO_PAD.decode(payload).map_err(|_| invalid())?;
-        let tag = URL_SAFE_NO_PAD.decode(tag).map_err(|_| invalid())?;
+        let payload = self.signer.open(PURPOSE, token).map_err(|_| invalid())?;
         let payload = String::from_utf8(payload).map_err(|_| invalid())?;
-        self.mac(&payload).verify_truncated_left(&tag).map_err(|_| invalid())?;
         let (issued_for, cursor) = payload.rsplit_once('|').ok_or_else(invalid)?;
         if issued_for != list {
             return Err(invalid());
         }
+        // The store only compares cursors (`seq > ?`), so any i64 is safe to pass on.
         cursor.parse().map_err(|_| invalid())
     }
 
@@ -82,25 +69,60 @@ impl PageTokens {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dataplane::tokens::{SessionToken, TokenCodec};
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+    const LIST: &str = "ListEnvironments/abc1234";
 
     #[test]
     fn tokens_round_trip_and_resist_tampering() {
         let tokens = PageTokens::new(b"key".to_vec());
-        let token = tokens.issue("ListEnvironments/abc1234", 42);
-        assert_eq!(tokens.open("ListEnvironments/abc1234", &token), Ok(42));
+        let token = tokens.issue(LIST, 42);
+        assert_eq!(tokens.open(LIST, &token), Ok(42));
         assert!(tokens.open("ListEnvironments/zzz9999", &token).is_err());
-        assert!(
-            PageTokens::new(b"other".to_vec())
-                .open("ListEnvironments/abc1234", &token)
-                .is_err()
-        );
+        assert!(PageTokens::new(b"other".to_vec()).open(LIST, &token).is_err());
         let mut forged = token.clone().into_bytes();
         forged[2] ^= 1;
-        assert!(
-            tokens
-                .open("ListEnvironments/abc1234", &String::from_utf8_lossy(&forged))
-                .is_err()
-        );
-        assert!(tokens.open("ListEnvironments/abc1234", "garbage").is_err());
+        assert!(tokens.open(LIST, &String::from_utf8_lossy(&forged)).is_err());
+        assert!(tokens.open(LIST, "garbage").is_err());
+    }
+
+    #[test]
+    fn cursors_at_the_extremes_round_trip() {
+        let tokens = PageTokens::new(b"key".to_vec());
+        for cursor in [i64::MIN, -1, 0, i64::MAX] {
+            assert_eq!(tokens.open(LIST, &tokens.issue(LIST, cursor)), Ok(cursor));
+        }
+    }
+
+    #[test]
+    fn refuses_tags_truncated_to_one_byte_or_none() {
+        let tokens = PageTokens::new(b"key".to_vec());
+        let token = tokens.issue(LIST, 42);
+        let (payload, tag) = token.split_once('.').unwrap();
+        let tag = URL_SAFE_NO_PAD.decode(tag).unwrap();
+        for kept in [0, 1, 16] {
+            let truncated = format!("{payload}.{}", URL_SAFE_NO_PAD.encode(&tag[..kept]));
+            assert!(tokens.open(LIST, &truncated).is_err(), "{kept} bytes");
+        }
+    }
+
+    #[test]
+    fn a_session_token_is_not_a_next_token_even_under_one_key() {
+        let key = b"one key for both".to_vec();
+        let session = SessionToken {
+            session: "x".into(),
+            application_id: "a".into(),
+            environment_id: "e".into(),
+            profile_id: "p".into(),
+            interval_seconds: 60,
+            sequence: 0,
+            served: None,
+            not_before: 0,
+            expires: 1,
+        };
+        let token = TokenCodec::new(key.clone()).encode(&session);
+        assert!(PageTokens::new(key).open(LIST, &token).is_err());
     }
 }

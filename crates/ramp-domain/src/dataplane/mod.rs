@@ -119,7 +119,7 @@ impl DataPlane {
             sequence: 0,
             served: None,
             not_before: now,
-            expires: now + TOKEN_LIFETIME_MILLIS,
+            expires: now.saturating_add(TOKEN_LIFETIME_MILLIS),
         };
         self.remember(&token, now);
         Ok(self.tokens.encode(&token))
@@ -165,13 +165,9 @@ impl DataPlane {
             .as_ref()
             .is_some_and(|t| Some(t.deployment_number) != token.served);
         // 3. The next token in the chain.
-        let next = SessionToken {
-            sequence: token.sequence + 1,
-            served: target.as_ref().map(|t| t.deployment_number).or(token.served),
-            not_before: now + token.interval_seconds * 1000,
-            expires: now + TOKEN_LIFETIME_MILLIS,
-            ..token
-        };
+        let next = token
+            .next(now, target.as_ref().map(|t| t.deployment_number), TOKEN_LIFETIME_MILLIS)
+            .ok_or_else(|| Error::Corrupted("The configuration token is not valid.".to_owned()))?;
         self.remember(&next, now);
         self.mark_used(&key, now).await;
         Ok(Latest {

@@ -2,11 +2,14 @@
 //! the store so that any node can read any node's tokens, valid 24 hours, and carrying all the
 //! session needs so that GetLatestConfiguration reads no storage.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
+
+use crate::signed::{Invalid, Signer};
+
+/// What session tokens are signed for: never a `NextToken` or any other token.
+const PURPOSE: &str = "ramp/appconfigdata/session";
+/// The longest poll interval a session can have (model: `PollIntervalInSeconds` at most 86400).
+const MAX_INTERVAL_SECONDS: i64 = 24 * 60 * 60;
 
 /// What a token says about its session. Short member names keep tokens small.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,45 +46,53 @@ pub enum TokenError {
     Corrupted,
 }
 
+impl SessionToken {
+    /// The token that follows this one in its session's chain, issued at `now` after serving
+    /// `served`: usable once the poll interval has passed, until `lifetime_millis` from now.
+    /// `None` when a field is out of range, so that even a token signed with a leaked key
+    /// never reaches overflowing arithmetic.
+    pub fn next(&self, now: i64, served: Option<i64>, lifetime_millis: i64) -> Option<SessionToken> {
+        if !(0..=MAX_INTERVAL_SECONDS).contains(&self.interval_seconds) {
+            return None;
+        }
+        Some(SessionToken {
+            sequence: self.sequence.checked_add(1)?,
+            served: served.or(self.served),
+            not_before: now.checked_add(self.interval_seconds * 1000)?,
+            expires: now.saturating_add(lifetime_millis),
+            ..self.clone()
+        })
+    }
+}
+
 pub struct TokenCodec {
-    key: Vec<u8>,
+    signer: Signer,
 }
 
 impl TokenCodec {
     pub fn new(key: Vec<u8>) -> Self {
-        Self { key }
-    }
-
-    fn mac(&self, payload: &[u8]) -> Hmac<Sha256> {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.key).expect("HMAC-SHA256 takes keys of any length");
-        mac.update(payload);
-        mac
+        Self {
+            signer: Signer::new(&key),
+        }
     }
 
     pub fn encode(&self, token: &SessionToken) -> String {
-        let payload = serde_json::to_vec(token).unwrap_or_default();
-        let tag = self.mac(&payload).finalize().into_bytes();
-        format!(
-            "{}.{}",
-            URL_SAFE_NO_PAD.encode(&payload),
-            URL_SAFE_NO_PAD.encode(&tag[..16])
-        )
+        self.signer.sign_json(PURPOSE, token)
     }
 
     pub fn decode(&self, text: &str) -> Result<SessionToken, TokenError> {
-        let (payload, tag) = text.split_once('.').ok_or(TokenError::Corrupted)?;
-        let payload = URL_SAFE_NO_PAD.decode(payload).map_err(|_| TokenError::Corrupted)?;
-        let tag = URL_SAFE_NO_PAD.decode(tag).map_err(|_| TokenError::Corrupted)?;
-        self.mac(&payload)
-            .verify_truncated_left(&tag)
-            .map_err(|_| TokenError::Corrupted)?;
-        serde_json::from_slice(&payload).map_err(|_| TokenError::Corrupted)
+        self.signer
+            .open_json(PURPOSE, text)
+            .map_err(|Invalid| TokenError::Corrupted)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::page::PageTokens;
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
     fn token() -> SessionToken {
         SessionToken {
@@ -113,5 +124,83 @@ mod tests {
             Err(TokenError::Corrupted)
         );
         assert_eq!(codec.decode("no-dot"), Err(TokenError::Corrupted));
+    }
+
+    #[test]
+    fn refuses_tags_truncated_to_one_byte_or_none() {
+        let codec = TokenCodec::new(b"key".to_vec());
+        let text = codec.encode(&token());
+        let (payload, tag) = text.split_once('.').unwrap();
+        let tag = URL_SAFE_NO_PAD.decode(tag).unwrap();
+        for kept in [0, 1, 16] {
+            let truncated = format!("{payload}.{}", URL_SAFE_NO_PAD.encode(&tag[..kept]));
+            assert_eq!(codec.decode(&truncated), Err(TokenError::Corrupted), "{kept} bytes");
+        }
+    }
+
+    #[test]
+    fn a_next_token_is_not_a_session_token_even_under_one_key() {
+        let key = b"one key for both".to_vec();
+        let next_token = PageTokens::new(key.clone()).issue("ListApplications/us-east-1", 7);
+        assert_eq!(TokenCodec::new(key).decode(&next_token), Err(TokenError::Corrupted));
+    }
+
+    #[test]
+    fn next_advances_the_chain() {
+        let next = token().next(1_000, None, 500).unwrap();
+        assert_eq!(next.sequence, 4);
+        assert_eq!(next.served, Some(2));
+        assert_eq!(next.not_before, 61_000);
+        assert_eq!(next.expires, 1_500);
+        assert_eq!(token().next(1_000, Some(5), 500).unwrap().served, Some(5));
+    }
+
+    #[test]
+    fn next_refuses_fields_at_the_extremes_without_overflowing() {
+        let codec = TokenCodec::new(b"key".to_vec());
+        let extremes = [
+            SessionToken {
+                sequence: u64::MAX,
+                ..token()
+            },
+            SessionToken {
+                interval_seconds: i64::MAX,
+                ..token()
+            },
+            SessionToken {
+                interval_seconds: i64::MIN,
+                ..token()
+            },
+            SessionToken {
+                interval_seconds: -1,
+                ..token()
+            },
+            SessionToken {
+                interval_seconds: MAX_INTERVAL_SECONDS + 1,
+                ..token()
+            },
+        ];
+        for extreme in extremes {
+            // Signed with the right key, so only the range checks stand in the way.
+            let decoded = codec.decode(&codec.encode(&extreme)).unwrap();
+            assert_eq!(decoded.next(1_000, None, 500), None, "{extreme:?}");
+        }
+        // A clock at the end of time: the interval cannot be added, the lifetime saturates.
+        assert_eq!(token().next(i64::MAX, None, 500), None);
+        let at_the_end = SessionToken {
+            interval_seconds: 0,
+            ..token()
+        }
+        .next(i64::MAX, None, 500)
+        .unwrap();
+        assert_eq!(at_the_end.expires, i64::MAX);
+        // Extreme times in the token itself are only compared, never added to.
+        let far = SessionToken {
+            not_before: i64::MIN,
+            expires: i64::MAX,
+            served: Some(i64::MIN),
+            ..token()
+        };
+        assert!(far.next(1_000, None, 500).is_some());
     }
 }

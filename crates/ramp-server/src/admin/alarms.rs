@@ -10,6 +10,7 @@ use http::{HeaderMap, StatusCode};
 use ramp_domain::deployment::{Alarm, AlarmState};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use subtle::ConstantTimeEq;
 
 use super::admin_error;
 use crate::AppState;
@@ -141,20 +142,87 @@ pub async fn alertmanager(State(state): State<Arc<AppState>>, headers: HeaderMap
 /// The receiver takes Alertmanager's bearer token instead of a SigV4 signature. With credentials
 /// configured, a token is required, so the receiver is never the one open door.
 fn check_bearer(state: &AppState, headers: &HeaderMap) -> Option<Response> {
+    bearer_refusal(
+        state.alertmanager_token.as_deref(),
+        state.credentials.is_open(),
+        headers,
+    )
+}
+
+fn bearer_refusal(expected: Option<&str>, open: bool, headers: &HeaderMap) -> Option<Response> {
     let presented = headers
         .get(http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
-    match (&state.alertmanager_token, presented) {
-        (Some(expected), Some(given)) if expected == given => None,
+    match (expected, presented) {
+        // Constant time, so the answer's timing tells nothing of how much of a guess was right.
+        (Some(expected), Some(given)) if bool::from(expected.as_bytes().ct_eq(given.as_bytes())) => None,
         (Some(_), _) => Some(admin_error(
             StatusCode::UNAUTHORIZED,
             "a valid bearer token is required",
         )),
-        (None, _) if !state.credentials.is_open() => Some(admin_error(
+        (None, _) if !open => Some(admin_error(
             StatusCode::FORBIDDEN,
             "ramp has credentials but no --alertmanager-token; set one to accept Alertmanager webhooks",
         )),
         (None, _) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_authorization(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(http::header::AUTHORIZATION, value.parse().unwrap());
+        headers
+    }
+
+    fn status(refusal: Option<Response>) -> Option<StatusCode> {
+        refusal.map(|r| r.status())
+    }
+
+    #[test]
+    fn the_bearer_token_must_match_exactly() {
+        let expected = Some("s3cret-token");
+        for open in [true, false] {
+            assert_eq!(
+                status(bearer_refusal(
+                    expected,
+                    open,
+                    &with_authorization("Bearer s3cret-token")
+                )),
+                None
+            );
+            for wrong in [
+                "Bearer s3cret-tokeN",
+                "Bearer s3cret",
+                "Bearer s3cret-token2",
+                "Bearer ",
+                "s3cret-token",
+                "Basic s3cret-token",
+            ] {
+                assert_eq!(
+                    status(bearer_refusal(expected, open, &with_authorization(wrong))),
+                    Some(StatusCode::UNAUTHORIZED),
+                    "{wrong:?}"
+                );
+            }
+            assert_eq!(
+                status(bearer_refusal(expected, open, &HeaderMap::new())),
+                Some(StatusCode::UNAUTHORIZED)
+            );
+        }
+    }
+
+    #[test]
+    fn without_a_token_the_receiver_is_open_only_when_ramp_is() {
+        let headers = with_authorization("Bearer anything");
+        assert_eq!(status(bearer_refusal(None, true, &headers)), None);
+        assert_eq!(
+            status(bearer_refusal(None, false, &headers)),
+            Some(StatusCode::FORBIDDEN)
+        );
     }
 }

@@ -137,10 +137,14 @@ impl SqliteStore {
         self.writer.write(work).await
     }
 
-    /// Runs a read on a pooled connection, on the calling task. Reads are indexed point lookups
-    /// and pages of at most 51 rows on a WAL database, which never waits for the writer: they take
-    /// microseconds, less than handing the task to a blocking thread would cost. (`block_in_place`
-    /// here halved GetApplication throughput: README "Benchmarks".)
+    /// Runs a read on a pooled connection, on the calling task. Reads are indexed point lookups,
+    /// List pages of at most 51 rows, and whole lists (`limit: usize::MAX`) for lookups by name
+    /// when a configuration session starts, a profile's data-plane entry loads or a deployment is
+    /// reverted: an application's environments or profiles, a region's applications, an
+    /// environment's deployments. All on a WAL database, which never waits for the writer; the
+    /// first two take microseconds, less than handing the task to a blocking thread would cost
+    /// (`block_in_place` here halved GetApplication throughput: README "Benchmarks"). A whole list
+    /// holds the calling task for as long as the list is long.
     fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         self.readers.read(f)
     }

@@ -156,3 +156,34 @@ fn wall_time() -> ramp_clock::Timestamp {
     use ramp_clock::Clock;
     ramp_clock::SystemClock::new().now()
 }
+
+#[tokio::test]
+async fn the_alertmanager_receiver_needs_its_bearer_token() {
+    let server = TestServer::with_args(&[
+        "--access-key-id",
+        ACCESS_KEY,
+        "--secret-access-key",
+        SECRET_KEY,
+        "--alertmanager-token",
+        "s3cret-token",
+    ]);
+    let post = |authorization: Option<&str>| {
+        let mut request = server
+            .http()
+            .post(server.url("/_ramp/alertmanager"))
+            .body(r#"{"version":"4","status":"firing","alerts":[]}"#);
+        if let Some(value) = authorization {
+            request = request.header("authorization", value);
+        }
+        request.send()
+    };
+    for wrong in [
+        None,
+        Some("Bearer s3cret-tokeN"),
+        Some("Bearer s3cret"),
+        Some("Bearer "),
+    ] {
+        assert_eq!(post(wrong).await.unwrap().status().as_u16(), 401, "{wrong:?}");
+    }
+    assert_eq!(post(Some("Bearer s3cret-token")).await.unwrap().status().as_u16(), 200);
+}

@@ -135,6 +135,47 @@ async fn token_chain_intervals_and_empty_bodies() {
     assert_eq!(problem(&err).1, "Expired");
 }
 
+/// Only a session token with its whole tag opens: not one whose tag is cut to a byte (each
+/// of the 256 possible, so a check of the first byte alone would let one through), nor a
+/// `NextToken`, which the same server signed for another purpose.
+#[tokio::test]
+async fn truncated_tags_and_next_tokens_are_corrupted_session_tokens() {
+    let server = TestServer::start();
+    let client = server.appconfig();
+    let data = server.appconfigdata();
+    let w = world(&client).await;
+    client.create_application().name("second").send().await.unwrap();
+    let token = session(&data, &w.app, &w.env, &w.profile).await;
+    let (payload, _) = token.split_once('.').unwrap();
+    let mut refused = vec![format!("{payload}.")];
+    refused.extend((0..=255u8).map(|byte| format!("{payload}.{}", base64url_of_one_byte(byte))));
+    let page = client.list_applications().max_results(1).send().await.unwrap();
+    refused.push(page.next_token().unwrap().to_owned());
+    for bad in &refused {
+        let err = data
+            .get_latest_configuration()
+            .configuration_token(bad)
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(problem(&err).1, "Corrupted", "{bad}");
+    }
+    // The session's own token is still good.
+    poll(&data, &token).await;
+}
+
+/// One byte in unpadded base64url: two characters.
+fn base64url_of_one_byte(byte: u8) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    [
+        ALPHABET[usize::from(byte >> 2)],
+        ALPHABET[usize::from(byte & 0b11) << 4],
+    ]
+    .iter()
+    .map(|&c| char::from(c))
+    .collect()
+}
+
 #[tokio::test]
 async fn session_errors() {
     let server = TestServer::start();
