@@ -44,7 +44,7 @@ pub(crate) async fn create(
         .bind(&profile.kms_key_identifier)
         .bind(profile.created_at.millis())
         .bind(profile.last_accessed_at.map(|t| t.millis())),
-        "configuration profile",
+        ResourceKind::ConfigurationProfile,
     )
     .await?;
     tags::put(conn, arn, tags).await

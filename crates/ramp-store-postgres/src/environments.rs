@@ -40,7 +40,7 @@ pub(crate) async fn create(
         .bind(monitors)
         .bind(env.created_at.millis())
         .bind(env.last_accessed_at.map(|t| t.millis())),
-        "environment",
+        ResourceKind::Environment,
     )
     .await?;
     tags::put(conn, arn, tags).await

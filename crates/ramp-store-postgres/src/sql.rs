@@ -1,7 +1,7 @@
 //! What every resource's SQL shares: running statements with the store's error mapping, the
 //! "exists / not found / has children" checks, locks for quotas, and JSON columns.
 
-use ramp_domain::store::{Error, ResourceKind, Result};
+use ramp_domain::store::{Conflict, Error, ResourceKind, Result};
 use sqlx::postgres::{PgArguments, PgRow};
 use sqlx::{PgConnection, PgExecutor, Postgres};
 
@@ -28,12 +28,12 @@ pub(crate) async fn execute<'c>(executor: impl PgExecutor<'c>, query: Query) -> 
     Ok(query.execute(executor).await.map_err(unavailable)?.rows_affected())
 }
 
-/// Runs an insert: a duplicate key is a `Conflict` ("`what` already exists"), anything else a
-/// storage failure.
-pub(crate) async fn insert(conn: &mut PgConnection, query: Query, what: &str) -> Result<()> {
+/// Runs an insert of a `kind` row: a duplicate key is `Conflict::AlreadyExists(kind)`, anything
+/// else a storage failure.
+pub(crate) async fn insert(conn: &mut PgConnection, query: Query, kind: ResourceKind) -> Result<()> {
     match query.execute(conn).await {
         Ok(_) => Ok(()),
-        Err(e) if is_unique_violation(&e) => Err(Error::Conflict(format!("{what} already exists"))),
+        Err(e) if is_unique_violation(&e) => Err(Error::Conflict(Conflict::AlreadyExists(kind))),
         Err(e) => Err(unavailable(e)),
     }
 }

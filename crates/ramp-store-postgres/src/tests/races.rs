@@ -8,7 +8,7 @@ use ramp_clock::Timestamp;
 use ramp_domain::entities::{
     ConfigurationProfile, DeploymentStrategy, Environment, GrowthType, HOSTED_LOCATION, NewHostedVersion, Tags,
 };
-use ramp_domain::store::{AppConfigStore, Error, ResourceKind, TagStore};
+use ramp_domain::store::{AppConfigStore, Conflict, Error, ResourceKind, TagStore};
 
 use super::{app, app_with_environment, content, deployment, environment, stores_on_one_schema};
 use crate::PostgresStore;
@@ -35,7 +35,7 @@ async fn starts_raced_by_two_stores_have_one_winner() {
     for task in tasks {
         match task.await.expect("task") {
             Ok(d) => won.push(d.deployment_number),
-            Err(Error::Conflict(_)) => {}
+            Err(Error::Conflict(Conflict::DeploymentInProgress { number: 1, .. })) => {}
             Err(e) => panic!("a racing start fails only with Conflict, got {e:?}"),
         }
     }
@@ -158,7 +158,10 @@ async fn raced_expected_latest_has_one_winner() {
     })
     .await;
     assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
-    assert!(results.iter().all(|r| matches!(r, Ok(()) | Err(Error::Conflict(_)))));
+    assert!(results.iter().all(|r| matches!(
+        r,
+        Ok(()) | Err(Error::Conflict(Conflict::LatestVersion { expected: 0, actual: 1 }))
+    )));
 }
 
 /// A deletion refused while children exist, raced with the creation of a child through

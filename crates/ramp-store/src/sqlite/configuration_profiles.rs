@@ -43,7 +43,7 @@ pub(super) fn create(
             profile.created_at.millis(),
             profile.last_accessed_at.map(|t| t.millis()),
         ],
-        "configuration profile",
+        ResourceKind::ConfigurationProfile,
     )?;
     tags::put(conn, arn, tags)
 }

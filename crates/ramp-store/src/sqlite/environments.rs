@@ -39,7 +39,7 @@ pub(super) fn create(
             env.created_at.millis(),
             env.last_accessed_at.map(|t| t.millis()),
         ],
-        "environment",
+        ResourceKind::Environment,
     )?;
     tags::put(conn, arn, tags)
 }

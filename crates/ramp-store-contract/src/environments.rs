@@ -1,7 +1,7 @@
 //! Environments: round trip and the per-application quota and parent check.
 
 use ramp_domain::entities::{Environment, EnvironmentState, Monitor, Tags};
-use ramp_domain::store::{Error, ResourceKind};
+use ramp_domain::store::{Conflict, Error, ResourceKind};
 
 use super::{ALL, PLENTY, Store, app, app_arn, at, env, env_arn};
 
@@ -33,7 +33,7 @@ pub async fn environments_round_trip(store: &dyn Store) {
         store
             .create_environment(&e, &env_arn(r, "a", "e1"), &Tags::new(), PLENTY)
             .await,
-        Err(Error::Conflict(_))
+        Err(Error::Conflict(Conflict::AlreadyExists(ResourceKind::Environment)))
     ));
 
     let updated = Environment {

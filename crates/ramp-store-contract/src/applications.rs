@@ -2,7 +2,7 @@
 //! children exist.
 
 use ramp_domain::entities::{Application, Tags};
-use ramp_domain::store::{Error, ResourceKind};
+use ramp_domain::store::{Conflict, Error, ResourceKind};
 
 use super::{ALL, PLENTY, Store, app, app_arn, at, env, env_arn, profile, profile_arn};
 
@@ -23,7 +23,7 @@ pub async fn applications_round_trip(store: &dyn Store) {
         store
             .create_application(&b, &app_arn(r, "a1"), &Tags::new(), PLENTY)
             .await,
-        Err(Error::Conflict(_))
+        Err(Error::Conflict(Conflict::AlreadyExists(ResourceKind::Application)))
     ));
 
     let updated = Application {

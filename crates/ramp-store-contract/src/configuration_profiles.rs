@@ -2,7 +2,7 @@
 //! check, and deletion refused while hosted versions exist.
 
 use ramp_domain::entities::{ConfigurationProfile, FEATURE_FLAGS_TYPE, Tags, Validator, ValidatorType};
-use ramp_domain::store::{Error, ResourceKind};
+use ramp_domain::store::{Conflict, Error, ResourceKind};
 
 use super::{ALL, PLENTY, Store, app, app_arn, app_with_profile, at, create_version, profile, profile_arn};
 
@@ -57,7 +57,9 @@ pub async fn configuration_profiles_round_trip(store: &dyn Store) {
         store
             .create_configuration_profile(&untyped, &profile_arn(r, "a", "untyped"), &Tags::new(), PLENTY)
             .await,
-        Err(Error::Conflict(_))
+        Err(Error::Conflict(Conflict::AlreadyExists(
+            ResourceKind::ConfigurationProfile
+        )))
     ));
 
     let all: Vec<String> = store

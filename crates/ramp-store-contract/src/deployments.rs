@@ -8,7 +8,7 @@ use ramp_domain::deployment::{
     Deployment, DeploymentEvent, DeploymentEventType, DeploymentState, StepTiming, StrategySnapshot, TriggeredBy,
 };
 use ramp_domain::entities::{EnvironmentState, GrowthType, Monitor, Tags};
-use ramp_domain::store::{Error, ResourceKind};
+use ramp_domain::store::{Conflict, Error, ResourceKind};
 
 use super::{
     ALL, PLENTY, Store, app_with_environments, at, content, deployment, deployment_arn, env, env_arn, finish, page,
@@ -198,8 +198,8 @@ pub async fn start_deployment_conflicts_while_in_progress(store: &dyn Store) {
             )
             .await;
         match refused {
-            Err(Error::Conflict(message)) => {
-                assert!(message.contains('1'), "the conflict names deployment 1: {message}");
+            Err(Error::Conflict(Conflict::DeploymentInProgress { environment_id, number })) => {
+                assert_eq!((environment_id.as_str(), number), ("e", 1), "names deployment 1 of e");
             }
             other => panic!("starting while {state:?} must conflict, got {other:?}"),
         }
@@ -283,7 +283,7 @@ pub async fn parallel_start_deployments(store: Arc<dyn Store>) {
     for task in tasks {
         match task.await.expect("task") {
             Ok(d) => won.push(d.deployment_number),
-            Err(Error::Conflict(_)) => conflicts += 1,
+            Err(Error::Conflict(Conflict::DeploymentInProgress { number: 1, .. })) => conflicts += 1,
             Err(e) => panic!("a racing start fails only with Conflict, got {e:?}"),
         }
     }
@@ -346,7 +346,7 @@ pub async fn deployment_update_compare_and_set(store: &dyn Store) {
         store
             .update_deployment(&stale, Some(EnvironmentState::ReadyForDeployment))
             .await,
-        Err(Error::Conflict(_))
+        Err(Error::Conflict(Conflict::RevisionChanged { number: 1, revision })) if revision == d.revision
     ));
     assert_eq!(
         store.deployment("a", "e", 1).await.expect("get"),
@@ -555,7 +555,9 @@ pub async fn delete_environment_with_deployments(store: &dyn Store) {
         .expect("start in the other environment");
 
     match store.delete_environment("a", "e", &arn).await {
-        Err(Error::Conflict(message)) => assert!(message.contains('2'), "names deployment 2: {message}"),
+        Err(Error::Conflict(Conflict::DeploymentInProgress { environment_id, number })) => {
+            assert_eq!((environment_id.as_str(), number), ("e", 2), "names deployment 2 of e");
+        }
         other => panic!("deleting an environment with a deployment in progress must conflict: {other:?}"),
     }
     assert!(
