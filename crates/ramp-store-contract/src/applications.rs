@@ -134,7 +134,7 @@ pub async fn delete_application_refused_with_children(store: &dyn Store) {
         Err(Error::HasChildren(ResourceKind::Environment))
     );
     store
-        .delete_environment("a", "e", &env_arn(r, "a", "e"))
+        .delete_environment("a", "e", &env_arn(r, "a", "e"), None)
         .await
         .expect("delete env");
     assert_eq!(
@@ -146,7 +146,7 @@ pub async fn delete_application_refused_with_children(store: &dyn Store) {
         "a refused delete changes nothing"
     );
     store
-        .delete_configuration_profile("a", "p", &profile_arn(r, "a", "p"))
+        .delete_configuration_profile("a", "p", &profile_arn(r, "a", "p"), None)
         .await
         .expect("delete profile");
     store

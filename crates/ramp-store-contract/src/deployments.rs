@@ -8,7 +8,7 @@ use ramp_domain::deployment::{
     Deployment, DeploymentEvent, DeploymentEventType, DeploymentState, StepTiming, StrategySnapshot, TriggeredBy,
 };
 use ramp_domain::entities::{EnvironmentState, GrowthType, Monitor, Tags};
-use ramp_domain::store::{Conflict, Error, ResourceKind};
+use ramp_domain::store::{Conflict, Error, ResourceKind, TaggedResource};
 
 use super::{
     ALL, PLENTY, Store, app_with_environments, at, content, deployment, deployment_arn, env, env_arn, finish, page,
@@ -531,7 +531,16 @@ pub async fn delete_environment_with_deployments(store: &dyn Store) {
     app_with_environments(store, r, "a", &["e", "keep"]).await;
     let arn = env_arn(r, "a", "e");
     store
-        .tag(&arn, &tags(&[("env", "tag")]), 50)
+        .tag(
+            &TaggedResource::Environment {
+                region: r.to_owned(),
+                application_id: "a".to_owned(),
+                id: "e".to_owned(),
+            },
+            &arn,
+            &tags(&[("env", "tag")]),
+            50,
+        )
         .await
         .expect("environment tags");
     let t = tags(&[("k", "v")]);
@@ -554,7 +563,7 @@ pub async fn delete_environment_with_deployments(store: &dyn Store) {
         .await
         .expect("start in the other environment");
 
-    match store.delete_environment("a", "e", &arn).await {
+    match store.delete_environment("a", "e", &arn, None).await {
         Err(Error::Conflict(Conflict::DeploymentInProgress { environment_id, number })) => {
             assert_eq!((environment_id.as_str(), number), ("e", 2), "names deployment 2 of e");
         }
@@ -568,7 +577,7 @@ pub async fn delete_environment_with_deployments(store: &dyn Store) {
     assert_eq!(store.tags(&deployment_arn(r, "a", "e", 1)).await.expect("tags"), t);
 
     finish(store, &second).await;
-    store.delete_environment("a", "e", &arn).await.expect("delete");
+    store.delete_environment("a", "e", &arn, None).await.expect("delete");
     assert_eq!(store.environment("a", "e").await.expect("get"), None);
     for n in [1, 2] {
         assert_eq!(store.deployment("a", "e", n).await.expect("get"), None);
@@ -584,7 +593,7 @@ pub async fn delete_environment_with_deployments(store: &dyn Store) {
     assert!(store.tags(&arn).await.expect("tags").is_empty());
     assert!(store.deployments("a", "e", ALL).await.expect("list").is_empty());
     assert_eq!(
-        store.delete_environment("a", "e", &arn).await,
+        store.delete_environment("a", "e", &arn, None).await,
         Err(Error::NotFound(ResourceKind::Environment))
     );
 

@@ -59,7 +59,7 @@ pub async fn environments_round_trip(store: &dyn Store) {
     let listed = store.environments("a", ALL).await.expect("list");
     assert_eq!(listed.len(), 1);
     store
-        .delete_environment("a", "e1", &env_arn(r, "a", "e1"))
+        .delete_environment("a", "e1", &env_arn(r, "a", "e1"), None)
         .await
         .expect("delete");
     assert_eq!(store.environment("a", "e1").await.expect("get"), None);
@@ -70,7 +70,7 @@ pub async fn environments_round_trip(store: &dyn Store) {
         Err(Error::NotFound(missing))
     );
     assert_eq!(
-        store.delete_environment("a", "e1", &env_arn(r, "a", "e1")).await,
+        store.delete_environment("a", "e1", &env_arn(r, "a", "e1"), None).await,
         Err(Error::NotFound(missing))
     );
 }

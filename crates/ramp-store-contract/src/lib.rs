@@ -28,12 +28,13 @@ use ramp_domain::entities::{
     NewHostedVersion, Tags,
 };
 pub use ramp_domain::store::Store;
-use ramp_domain::store::{LabelFilter, Slice};
+use ramp_domain::store::{LabelFilter, Slice, TaggedResource};
 
 pub mod alarms;
 pub mod applications;
 pub mod concurrency;
 pub mod configuration_profiles;
+pub mod deletion_protection;
 pub mod deployment_strategies;
 pub mod deployments;
 pub mod environments;
@@ -111,6 +112,14 @@ pub fn env(application_id: &str, id: &str) -> Environment {
         monitors: Vec::new(),
         created_at: at(2),
         last_accessed_at: None,
+    }
+}
+
+/// Application `id` of `region`, as a tag write names it.
+fn app_resource(region: &str, id: &str) -> TaggedResource {
+    TaggedResource::Application {
+        region: region.to_owned(),
+        id: id.to_owned(),
     }
 }
 
@@ -385,6 +394,6 @@ mod self_check {
             public, listed,
             "every `pub fn` of a contract module must be a contract test"
         );
-        assert!(TESTS.len() >= 37, "the scan found the suite: {TESTS:?}");
+        assert!(TESTS.len() >= 41, "the scan found the suite: {TESTS:?}");
     }
 }

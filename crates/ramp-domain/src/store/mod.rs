@@ -11,7 +11,7 @@ mod tags;
 
 pub use appconfig::AppConfigStore;
 pub use cluster::{Change, ClusterStore, Lease};
-pub use tags::TagStore;
+pub use tags::{TagStore, TaggedResource};
 
 /// What kind of resource a store error is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -28,7 +28,9 @@ use ramp_domain::entities::{
     AccountSettings, Application, ConfigurationProfile, DeploymentStrategy, Environment, EnvironmentState,
     HostedVersion, HostedVersionInfo, NewHostedVersion, Tags,
 };
-use ramp_domain::store::{AppConfigStore, ClusterStore, Error, LabelFilter, Lease, Listed, Result, Slice, TagStore};
+use ramp_domain::store::{
+    AppConfigStore, ClusterStore, Error, LabelFilter, Lease, Listed, Result, Slice, TagStore, TaggedResource,
+};
 use rusqlite::{Connection, OpenFlags, Transaction};
 use rusqlite_migration::{M, Migrations};
 
@@ -217,9 +219,15 @@ impl AppConfigStore for SqliteStore {
         self.write(move |tx| environments::update(tx, &env, &monitors)).await
     }
 
-    async fn delete_environment(&self, application_id: &str, id: &str, arn: &str) -> Result<()> {
+    async fn delete_environment(
+        &self,
+        application_id: &str,
+        id: &str,
+        arn: &str,
+        protected_if_accessed_after: Option<Timestamp>,
+    ) -> Result<()> {
         let (application_id, id, arn) = (application_id.to_owned(), id.to_owned(), arn.to_owned());
-        self.write(move |tx| environments::delete(tx, &application_id, &id, &arn))
+        self.write(move |tx| environments::delete(tx, &application_id, &id, &arn, protected_if_accessed_after))
             .await
     }
 
@@ -260,10 +268,18 @@ impl AppConfigStore for SqliteStore {
             .await
     }
 
-    async fn delete_configuration_profile(&self, application_id: &str, id: &str, arn: &str) -> Result<()> {
+    async fn delete_configuration_profile(
+        &self,
+        application_id: &str,
+        id: &str,
+        arn: &str,
+        protected_if_accessed_after: Option<Timestamp>,
+    ) -> Result<()> {
         let (application_id, id, arn) = (application_id.to_owned(), id.to_owned(), arn.to_owned());
-        self.write(move |tx| configuration_profiles::delete(tx, &application_id, &id, &arn))
-            .await
+        self.write(move |tx| {
+            configuration_profiles::delete(tx, &application_id, &id, &arn, protected_if_accessed_after)
+        })
+        .await
     }
 
     // ---- hosted configuration versions ----
@@ -471,9 +487,9 @@ impl TagStore for SqliteStore {
         self.read(|conn| tags::get(conn, arn))
     }
 
-    async fn tag(&self, arn: &str, tags: &Tags, max: usize) -> Result<()> {
-        let (arn, tags) = (arn.to_owned(), tags.clone());
-        self.write(move |tx| tags::tag(tx, &arn, &tags, max)).await
+    async fn tag(&self, resource: &TaggedResource, arn: &str, tags: &Tags, max: usize) -> Result<()> {
+        let (resource, arn, tags) = (resource.clone(), arn.to_owned(), tags.clone());
+        self.write(move |tx| tags::tag(tx, &resource, &arn, &tags, max)).await
     }
 
     async fn untag(&self, arn: &str, keys: &[String]) -> Result<()> {

@@ -1,6 +1,7 @@
 //! What every resource's SQL shares: running cached statements with the store's error mapping,
 //! the "exists / not found / has children" checks, quotas and JSON columns.
 
+use ramp_clock::Timestamp;
 use ramp_domain::store::{Conflict, Error, Listed, ResourceKind, Result};
 use rusqlite::{Connection, OptionalExtension, Params, Row};
 
@@ -80,6 +81,24 @@ pub(super) fn must_exist(conn: &Connection, sql: &str, params: impl Params, kind
         Ok(())
     } else {
         Err(Error::NotFound(kind))
+    }
+}
+
+/// The last access of the `kind` row `sql` selects (`SELECT last_accessed_at …`), refusing the
+/// delete it precedes: `NotFound(kind)` without a row, `DeletionProtected` when the row was
+/// used after `cutoff` (the deletion-protection rule, decided in the delete's transaction).
+pub(super) fn unprotected(
+    conn: &Connection,
+    sql: &str,
+    params: impl Params,
+    kind: ResourceKind,
+    cutoff: Option<Timestamp>,
+) -> Result<()> {
+    let last_accessed: Option<i64> =
+        optional_row(conn, sql, params, |row| row.get::<_, Option<i64>>(0))?.ok_or(Error::NotFound(kind))?;
+    match (cutoff, last_accessed) {
+        (Some(cutoff), Some(at)) if at > cutoff.millis() => Err(Error::DeletionProtected),
+        _ => Ok(()),
     }
 }
 
