@@ -139,10 +139,15 @@ impl SqliteStore {
         self.writer.write(work).await
     }
 
-    /// Runs a read on a pooled connection, on the calling task. Reads are indexed point lookups
-    /// and pages of at most 51 rows on a WAL database, which never waits for the writer: they take
-    /// microseconds, less than handing the task to a blocking thread would cost. (`block_in_place`
-    /// here halved GetApplication throughput: README "Benchmarks".)
+    /// Runs a read on a pooled connection, on the calling task. On a WAL database a read never
+    /// waits for the writer. The reads of the request path are indexed point lookups and list
+    /// pages (at most `MaxResults` + 1 rows): microseconds, less than handing the task to a
+    /// blocking thread would cost. (`block_in_place` here halved GetApplication throughput:
+    /// README "Benchmarks".) Rarer reads take a whole set, as large as the data makes it, and run
+    /// here too: with `Slice { limit: usize::MAX }`, an environment's deployments (a data-plane
+    /// snapshot refresh, StopDeployment's revert check) and the applications, environments or
+    /// profiles searched by name when a session names them so; and the engine's loads of the
+    /// deployments in progress and the alarms.
     fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         self.readers.read(f)
     }
