@@ -57,6 +57,38 @@ pub(crate) fn kind_name(kind: ResourceKind) -> &'static str {
         ResourceKind::HostedConfigurationVersion => "HostedConfigurationVersion",
         ResourceKind::DeploymentStrategy => "DeploymentStrategy",
         ResourceKind::Deployment => "Deployment",
+        ResourceKind::DeployedContent => "DeployedContent",
+    }
+}
+
+/// The client's words for a store conflict: the one place they are written.
+fn conflict_message(conflict: &store::Conflict) -> String {
+    use store::Conflict;
+    match conflict {
+        Conflict::LatestVersion { expected, actual } => {
+            format!("the latest version number is {actual}, not {expected}")
+        }
+        Conflict::LabelTaken { label } => format!("version label {label:?} is already used"),
+        Conflict::AlreadyExists(kind) => format!("{} already exists", lowercase_name(*kind)),
+        Conflict::DeploymentInProgress { environment_id, number } => {
+            format!("Deployment number {number} is in progress in environment {environment_id}.")
+        }
+        Conflict::RevisionChanged { number, revision } => {
+            format!("deployment {number} was changed since revision {revision}")
+        }
+    }
+}
+
+/// A kind's name within a sentence.
+fn lowercase_name(kind: ResourceKind) -> &'static str {
+    match kind {
+        ResourceKind::Application => "application",
+        ResourceKind::Environment => "environment",
+        ResourceKind::ConfigurationProfile => "configuration profile",
+        ResourceKind::HostedConfigurationVersion => "hosted configuration version",
+        ResourceKind::DeploymentStrategy => "deployment strategy",
+        ResourceKind::Deployment => "deployment",
+        ResourceKind::DeployedContent => "deployment content",
     }
 }
 
@@ -70,9 +102,82 @@ impl From<store::Error> for Error {
                 message: format!("{} could not be found.", kind_name(kind)),
             },
             store::Error::QuotaExceeded => Self::QuotaExceeded("A service quota was exceeded.".to_owned()),
-            store::Error::Conflict(text) => Self::Conflict(text),
+            store::Error::Conflict(conflict) => Self::Conflict(conflict_message(&conflict)),
             store::Error::HasChildren(kind) => Self::BadRequest(format!("{} still exist.", kind_name(kind))),
+            // Operations that pass a cutoff word this with the resource and the period.
+            store::Error::DeletionProtected => Self::BadRequest(
+                "Deletion protection is enabled: the resource was used to retrieve configuration recently.".to_owned(),
+            ),
             store::Error::Unavailable(text) => Self::Internal(text),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Conflict;
+
+    fn client_text(e: store::Error) -> Error {
+        e.into()
+    }
+
+    /// The texts clients got when the store wrote them itself: unchanged on the wire.
+    #[test]
+    fn store_conflicts_are_worded_as_before() {
+        let cases = [
+            (
+                Conflict::LatestVersion { expected: 1, actual: 3 },
+                "the latest version number is 3, not 1",
+            ),
+            (
+                Conflict::LabelTaken { label: "v1".to_owned() },
+                "version label \"v1\" is already used",
+            ),
+            (
+                Conflict::AlreadyExists(ResourceKind::ConfigurationProfile),
+                "configuration profile already exists",
+            ),
+            (
+                Conflict::AlreadyExists(ResourceKind::DeployedContent),
+                "deployment content already exists",
+            ),
+            (
+                Conflict::DeploymentInProgress {
+                    environment_id: "e1".to_owned(),
+                    number: 2,
+                },
+                "Deployment number 2 is in progress in environment e1.",
+            ),
+            (
+                Conflict::RevisionChanged { number: 4, revision: 7 },
+                "deployment 4 was changed since revision 7",
+            ),
+        ];
+        for (conflict, text) in cases {
+            assert_eq!(
+                client_text(store::Error::Conflict(conflict)),
+                Error::Conflict(text.to_owned())
+            );
+        }
+    }
+
+    /// StopDeployment and the engine retry only a revision race; any other conflict (a deployment
+    /// in progress, a taken label…) is the caller's answer, not a reason to try again.
+    #[test]
+    fn only_a_revision_change_is_a_race() {
+        assert!(store::Error::Conflict(Conflict::RevisionChanged { number: 1, revision: 0 }).is_revision_race());
+        for other in [
+            store::Error::Conflict(Conflict::DeploymentInProgress {
+                environment_id: "e".to_owned(),
+                number: 1,
+            }),
+            store::Error::Conflict(Conflict::AlreadyExists(ResourceKind::Deployment)),
+            store::Error::Conflict(Conflict::LatestVersion { expected: 0, actual: 1 }),
+            store::Error::NotFound(ResourceKind::Deployment),
+            store::Error::DeletionProtected,
+        ] {
+            assert!(!other.is_revision_race(), "{other:?}");
         }
     }
 }

@@ -131,7 +131,7 @@ impl Engine {
                 }
                 Saved::Yes
             }
-            Err(store::Error::Conflict(_)) => Saved::Raced,
+            Err(e) if e.is_revision_race() => Saved::Raced,
             Err(e) => {
                 tracing::warn!(deployment = next.deployment_number, environment = %next.environment_id, "cannot save deployment: {e}");
                 Saved::Failed

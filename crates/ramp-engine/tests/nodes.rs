@@ -11,7 +11,7 @@ use ramp_domain::store::{Change, Store};
 use ramp_engine::leadership::{LEASE_TTL_MILLIS, RENEW_EVERY};
 use ramp_engine::{Engine, Leadership};
 use ramp_store::SqliteStore;
-use ramp_store::contract::a_started_deployment;
+use ramp_store_contract::a_started_deployment;
 
 fn store() -> Arc<dyn Store> {
     Arc::new(SqliteStore::open_in_memory().expect("store"))

@@ -28,7 +28,7 @@ pub(crate) async fn create(conn: &mut PgConnection, app: &Application, arn: &str
             .bind(&app.name)
             .bind(&app.description)
             .bind(app.created_at.millis()),
-        "application",
+        ResourceKind::Application,
     )
     .await?;
     tags::put(conn, arn, tags).await

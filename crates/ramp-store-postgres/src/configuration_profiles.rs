@@ -1,12 +1,13 @@
 //! Configuration profiles: children of an application, parents of hosted versions.
 //! `validators` arrive already encoded as JSON.
 
+use ramp_clock::Timestamp;
 use ramp_domain::entities::{ConfigurationProfile, Tags};
 use ramp_domain::store::{Listed, ResourceKind, Result, Slice};
 use sqlx::{PgConnection, PgExecutor, query};
 
 use crate::rows::{self, after_ascending, each, limit};
-use crate::sql::{all_rows, changed, execute, insert, must_exist, no_children, optional_row, within_quota};
+use crate::sql::{all_rows, changed, execute, insert, no_children, optional_row, unprotected, within_quota};
 use crate::{applications, tags};
 
 /// Counts the application's profiles with its row locked (see `applications::lock_parent`).
@@ -44,7 +45,7 @@ pub(crate) async fn create(
         .bind(&profile.kms_key_identifier)
         .bind(profile.created_at.millis())
         .bind(profile.last_accessed_at.map(|t| t.millis())),
-        "configuration profile",
+        ResourceKind::ConfigurationProfile,
     )
     .await?;
     tags::put(conn, arn, tags).await
@@ -118,13 +119,20 @@ pub(crate) async fn update<'c>(
 
 /// Refused while the profile has hosted versions. The row lock makes a concurrent
 /// `create_hosted_version` (which locks the profile first) take turns with this check.
-pub(crate) async fn delete(conn: &mut PgConnection, application_id: &str, id: &str, arn: &str) -> Result<()> {
-    must_exist(
+pub(crate) async fn delete(
+    conn: &mut PgConnection,
+    application_id: &str,
+    id: &str,
+    arn: &str,
+    protected_if_accessed_after: Option<Timestamp>,
+) -> Result<()> {
+    unprotected(
         conn,
-        query("SELECT 1 FROM configuration_profiles WHERE application_id = $1 AND id = $2 FOR UPDATE")
+        query("SELECT last_accessed_at FROM configuration_profiles WHERE application_id = $1 AND id = $2 FOR UPDATE")
             .bind(application_id)
             .bind(id),
         ResourceKind::ConfigurationProfile,
+        protected_if_accessed_after,
     )
     .await?;
     no_children(

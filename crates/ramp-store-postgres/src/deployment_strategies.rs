@@ -41,7 +41,7 @@ pub(crate) async fn create(
         .bind(strategy.final_bake_time_in_minutes)
         .bind(&strategy.replicate_to)
         .bind(strategy.created_at.millis()),
-        "deployment strategy",
+        ResourceKind::DeploymentStrategy,
     )
     .await?;
     tags::put(conn, arn, tags).await

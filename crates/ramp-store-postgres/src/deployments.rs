@@ -7,7 +7,7 @@
 use ramp_clock::Timestamp;
 use ramp_domain::deployment::{DeployedContent, Deployment};
 use ramp_domain::entities::{EnvironmentState, Tags};
-use ramp_domain::store::{Error, Listed, ResourceKind, Result, Slice};
+use ramp_domain::store::{Conflict, Error, Listed, ResourceKind, Result, Slice};
 use sqlx::{PgConnection, PgExecutor, query};
 
 use crate::rows::{self, after_descending, each, limit, step_timing_str};
@@ -82,7 +82,7 @@ pub(crate) async fn start(
         .bind(number)
         .bind(&content.content_type)
         .bind(&content.content[..]),
-        "deployment content",
+        ResourceKind::DeployedContent,
     )
     .await?;
     tags::put(conn, &deployment_arn(environment_arn, number), tags).await?;
@@ -125,12 +125,13 @@ async fn insert_row(conn: &mut PgConnection, d: &Deployment, encoded: &Encoded) 
             .bind(&encoded.monitors)
             .bind(d.next_due_at.map(Timestamp::millis))
             .bind(d.revision),
-        "deployment",
+        ResourceKind::Deployment,
     )
     .await
 }
 
-/// `Conflict` naming the deployment in progress in the environment, if there is one.
+/// `Conflict::DeploymentInProgress` naming the deployment in progress in the environment, if
+/// there is one.
 pub(crate) async fn refuse_while_in_progress(
     conn: &mut PgConnection,
     application_id: &str,
@@ -144,9 +145,10 @@ pub(crate) async fn refuse_while_in_progress(
     match optional_row(conn, query(sql).bind(application_id).bind(environment_id)).await? {
         Some(row) => {
             let number: i64 = get(&row, 0)?;
-            Err(Error::Conflict(format!(
-                "Deployment number {number} is in progress in environment {environment_id}."
-            )))
+            Err(Error::Conflict(Conflict::DeploymentInProgress {
+                environment_id: environment_id.to_owned(),
+                number,
+            }))
         }
         None => Ok(()),
     }
@@ -200,10 +202,10 @@ pub(crate) async fn update(
         )
         .await?;
         return Err(if found {
-            Error::Conflict(format!(
-                "deployment {} was changed since revision {}",
-                d.deployment_number, d.revision
-            ))
+            Error::Conflict(Conflict::RevisionChanged {
+                number: d.deployment_number,
+                revision: d.revision,
+            })
         } else {
             Error::NotFound(ResourceKind::Deployment)
         });

@@ -1,12 +1,13 @@
 //! Environments: children of an application, parents of deployments. `monitors` arrive already
 //! encoded as JSON.
 
+use ramp_clock::Timestamp;
 use ramp_domain::entities::{Environment, Tags};
 use ramp_domain::store::{Listed, ResourceKind, Result, Slice};
 use sqlx::{PgConnection, PgExecutor, PgPool, query};
 
 use crate::rows::{self, after_ascending, each, limit};
-use crate::sql::{all_rows, changed, execute, insert, must_exist, optional_row, within_quota};
+use crate::sql::{all_rows, changed, execute, insert, optional_row, unprotected, within_quota};
 use crate::{applications, deployments, tags};
 
 /// Counts the application's environments with its row locked (see `applications::lock_parent`).
@@ -40,7 +41,7 @@ pub(crate) async fn create(
         .bind(monitors)
         .bind(env.created_at.millis())
         .bind(env.last_accessed_at.map(|t| t.millis())),
-        "environment",
+        ResourceKind::Environment,
     )
     .await?;
     tags::put(conn, arn, tags).await
@@ -102,13 +103,20 @@ pub(crate) async fn update<'c>(executor: impl PgExecutor<'c>, env: &Environment,
 /// Refused while a deployment is in progress; removes the environment's deployments with their
 /// content, and the tags of the environment and of everything below its ARN (its deployments).
 /// The row lock makes a concurrent start wait, then find no environment.
-pub(crate) async fn delete(conn: &mut PgConnection, application_id: &str, id: &str, arn: &str) -> Result<()> {
-    must_exist(
+pub(crate) async fn delete(
+    conn: &mut PgConnection,
+    application_id: &str,
+    id: &str,
+    arn: &str,
+    protected_if_accessed_after: Option<Timestamp>,
+) -> Result<()> {
+    unprotected(
         conn,
-        query("SELECT 1 FROM environments WHERE application_id = $1 AND id = $2 FOR UPDATE")
+        query("SELECT last_accessed_at FROM environments WHERE application_id = $1 AND id = $2 FOR UPDATE")
             .bind(application_id)
             .bind(id),
         ResourceKind::Environment,
+        protected_if_accessed_after,
     )
     .await?;
     deployments::refuse_while_in_progress(conn, application_id, id).await?;

@@ -2,7 +2,7 @@
 //! reused), with unique labels, and their bytes counted against a per-region total.
 
 use ramp_domain::entities::{HostedVersion, HostedVersionInfo, NewHostedVersion};
-use ramp_domain::store::{Error, LabelFilter, Listed, ResourceKind, Result, Slice};
+use ramp_domain::store::{Conflict, Error, LabelFilter, Listed, ResourceKind, Result, Slice};
 use sqlx::{PgConnection, PgExecutor, query};
 
 use crate::applications;
@@ -54,9 +54,10 @@ pub(crate) async fn create(
         .await?;
         let latest = get::<Option<i64>>(&row, 0)?.unwrap_or(0);
         if latest != expected {
-            return Err(Error::Conflict(format!(
-                "the latest version number is {latest}, not {expected}"
-            )));
+            return Err(Error::Conflict(Conflict::LatestVersion {
+                expected,
+                actual: latest,
+            }));
         }
     }
 
@@ -73,7 +74,7 @@ pub(crate) async fn create(
         )
         .await?
     {
-        return Err(Error::Conflict(format!("version label {label:?} is already used")));
+        return Err(Error::Conflict(Conflict::LabelTaken { label: label.clone() }));
     }
 
     let size = i64::try_from(version.content.len()).map_err(|_| Error::Unavailable("content too large".to_owned()))?;
@@ -127,7 +128,7 @@ pub(crate) async fn create(
         .bind(&version.content[..])
         .bind(size)
         .bind(version.created_at.millis()),
-        "hosted configuration version",
+        ResourceKind::HostedConfigurationVersion,
     )
     .await?;
 

@@ -6,7 +6,9 @@
 //!   (`SELECT … FOR UPDATE`, or the `UPDATE` of a counter on it), or a transaction-scoped
 //!   advisory lock for per-region counts. Lock order is always application → environment or
 //!   profile → deployment or hosted version → region total → tags, so two writers never wait
-//!   on each other in a cycle.
+//!   on each other in a cycle. A tag write locks the tagged resource's row `FOR KEY SHARE`
+//!   before its tags (deletes wait for it, ordinary updates do not), and a delete reads the
+//!   deletion-protection mark under its `FOR UPDATE`, so neither acts on a stale check.
 //! * The schema (`migrations/`, mirroring the SQLite store's table for table) is applied on
 //!   connect under sqlx's advisory lock, so nodes starting together apply it once.
 //! * Deployment writes `pg_notify` the change inside their transaction; a background

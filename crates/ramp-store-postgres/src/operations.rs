@@ -9,7 +9,9 @@ use ramp_domain::entities::{
     AccountSettings, Application, ConfigurationProfile, DeploymentStrategy, Environment, EnvironmentState,
     HostedVersion, HostedVersionInfo, NewHostedVersion, Tags,
 };
-use ramp_domain::store::{AppConfigStore, Change, ClusterStore, LabelFilter, Lease, Listed, Result, Slice, TagStore};
+use ramp_domain::store::{
+    AppConfigStore, Change, ClusterStore, LabelFilter, Lease, Listed, Result, Slice, TagStore, TaggedResource,
+};
 use sqlx::PgConnection;
 use tokio::sync::broadcast;
 
@@ -97,8 +99,20 @@ impl AppConfigStore for PostgresStore {
         environments::update(&self.pool, env, &monitors).await
     }
 
-    async fn delete_environment(&self, application_id: &str, id: &str, arn: &str) -> Result<()> {
-        transaction!(self, |conn| environments::delete(conn, application_id, id, arn))
+    async fn delete_environment(
+        &self,
+        application_id: &str,
+        id: &str,
+        arn: &str,
+        protected_if_accessed_after: Option<Timestamp>,
+    ) -> Result<()> {
+        transaction!(self, |conn| environments::delete(
+            conn,
+            application_id,
+            id,
+            arn,
+            protected_if_accessed_after
+        ))
     }
 
     // ---- configuration profiles ----
@@ -139,12 +153,19 @@ impl AppConfigStore for PostgresStore {
         configuration_profiles::update(&self.pool, profile, &validators).await
     }
 
-    async fn delete_configuration_profile(&self, application_id: &str, id: &str, arn: &str) -> Result<()> {
+    async fn delete_configuration_profile(
+        &self,
+        application_id: &str,
+        id: &str,
+        arn: &str,
+        protected_if_accessed_after: Option<Timestamp>,
+    ) -> Result<()> {
         transaction!(self, |conn| configuration_profiles::delete(
             conn,
             application_id,
             id,
-            arn
+            arn,
+            protected_if_accessed_after
         ))
     }
 
@@ -353,8 +374,8 @@ impl TagStore for PostgresStore {
         tags::get_all(&self.pool, arn).await
     }
 
-    async fn tag(&self, arn: &str, tags: &Tags, max: usize) -> Result<()> {
-        transaction!(self, |conn| tags::tag(conn, arn, tags, max))
+    async fn tag(&self, resource: &TaggedResource, arn: &str, tags: &Tags, max: usize) -> Result<()> {
+        transaction!(self, |conn| tags::tag(conn, resource, arn, tags, max))
     }
 
     async fn untag(&self, arn: &str, keys: &[String]) -> Result<()> {

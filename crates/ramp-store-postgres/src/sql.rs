@@ -1,7 +1,8 @@
 //! What every resource's SQL shares: running statements with the store's error mapping, the
 //! "exists / not found / has children" checks, locks for quotas, and JSON columns.
 
-use ramp_domain::store::{Error, ResourceKind, Result};
+use ramp_clock::Timestamp;
+use ramp_domain::store::{Conflict, Error, ResourceKind, Result};
 use sqlx::postgres::{PgArguments, PgRow};
 use sqlx::{PgConnection, PgExecutor, Postgres};
 
@@ -28,12 +29,12 @@ pub(crate) async fn execute<'c>(executor: impl PgExecutor<'c>, query: Query) -> 
     Ok(query.execute(executor).await.map_err(unavailable)?.rows_affected())
 }
 
-/// Runs an insert: a duplicate key is a `Conflict` ("`what` already exists"), anything else a
-/// storage failure.
-pub(crate) async fn insert(conn: &mut PgConnection, query: Query, what: &str) -> Result<()> {
+/// Runs an insert of a `kind` row: a duplicate key is `Conflict::AlreadyExists(kind)`, anything
+/// else a storage failure.
+pub(crate) async fn insert(conn: &mut PgConnection, query: Query, kind: ResourceKind) -> Result<()> {
     match query.execute(conn).await {
         Ok(_) => Ok(()),
-        Err(e) if is_unique_violation(&e) => Err(Error::Conflict(format!("{what} already exists"))),
+        Err(e) if is_unique_violation(&e) => Err(Error::Conflict(Conflict::AlreadyExists(kind))),
         Err(e) => Err(unavailable(e)),
     }
 }
@@ -65,6 +66,24 @@ pub(crate) async fn must_exist(conn: &mut PgConnection, query: Query, kind: Reso
         Ok(())
     } else {
         Err(Error::NotFound(kind))
+    }
+}
+
+/// The last access of the `kind` row `query` selects (`SELECT last_accessed_at … FOR UPDATE`,
+/// locking it against a concurrent `record_access`), refusing the delete it precedes:
+/// `NotFound(kind)` without a row, `DeletionProtected` when the row was used after `cutoff`
+/// (the deletion-protection rule, decided in the delete's transaction).
+pub(crate) async fn unprotected(
+    conn: &mut PgConnection,
+    query: Query,
+    kind: ResourceKind,
+    cutoff: Option<Timestamp>,
+) -> Result<()> {
+    let row = optional_row(conn, query).await?.ok_or(Error::NotFound(kind))?;
+    let last_accessed: Option<i64> = get(&row, 0)?;
+    match (cutoff, last_accessed) {
+        (Some(cutoff), Some(at)) if at > cutoff.millis() => Err(Error::DeletionProtected),
+        _ => Ok(()),
     }
 }
 

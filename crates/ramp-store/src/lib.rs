@@ -7,16 +7,12 @@
 //! * Reads use a small pool of read-only connections with cached prepared statements.
 //! * The schema lives in `migrations/sqlite/` and is applied with `rusqlite_migration` on open.
 //!
-//! With the `contract` feature (and in this crate's tests), [`contract`] holds the behaviour
-//! every `Store` implementation must show, as async functions any implementation can run.
+//! Its tests run the store contract (crate `ramp-store-contract`) on an in-memory store.
 
 mod readers;
 mod rows;
 mod sqlite;
 mod writer;
-
-#[cfg(any(test, feature = "contract"))]
-pub mod contract;
 
 pub use sqlite::SqliteStore;
 

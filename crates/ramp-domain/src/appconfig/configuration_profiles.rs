@@ -234,17 +234,14 @@ impl AppConfig {
         check: DeletionProtectionCheck,
     ) -> Result<()> {
         let profile = self.configuration_profile(scope, application_id, id).await?;
-        self.check_deletion_protection(
-            scope,
-            check,
-            "configuration profile",
-            id,
-            profile.created_at,
-            profile.last_accessed_at,
-        )
-        .await?;
+        let protection = self.deletion_protection(scope, check, profile.created_at).await?;
         let arn = profile_arn(scope, application_id, id);
-        match self.store.delete_configuration_profile(application_id, id, &arn).await {
+        match self
+            .store
+            .delete_configuration_profile(application_id, id, &arn, protection.cutoff)
+            .await
+        {
+            Err(store::Error::DeletionProtected) => Err(protection.refused("configuration profile", id)),
             // AWS's own words (spec/appconfig.md §11.2 "Delete").
             Err(store::Error::HasChildren(_)) => Err(Error::BadRequest(format!(
                 "Cannot delete configuration profile {id} because there are still hosted configuration versions existing under it."

@@ -33,15 +33,16 @@ impl DeletionProtectionCheck {
 /// Resources younger than this are exempt from the default check (spec §9 "Grace").
 const GRACE_MILLIS: i64 = 60 * 60 * 1000;
 
-/// Whether deletion protection holds back deleting a resource created at `created_at` and last
-/// used to retrieve configuration at `last_accessed_at`. A pure function of its inputs.
-pub fn blocks_deletion(
+/// The deletion-protection cutoff for a resource created at `created_at`: deleting it is held
+/// back when it was used to retrieve configuration after the cutoff; `None` when protection does
+/// not apply. A pure function of its inputs; the store compares the cutoff with the resource's
+/// last access inside the delete's transaction.
+pub fn protection_cutoff(
     check: DeletionProtectionCheck,
     settings: &AccountSettings,
     created_at: Timestamp,
-    last_accessed_at: Option<Timestamp>,
     now: Timestamp,
-) -> bool {
+) -> Option<Timestamp> {
     let applies = match check {
         DeletionProtectionCheck::Bypass => false,
         DeletionProtectionCheck::Apply => true,
@@ -50,29 +51,53 @@ pub fn blocks_deletion(
         }
     };
     let period_millis = settings.protection_period_in_minutes * 60_000;
-    applies && last_accessed_at.is_some_and(|at| now.millis() - at.millis() < period_millis)
+    applies.then(|| Timestamp::from_millis(now.millis() - period_millis))
+}
+
+/// Whether deletion protection holds back deleting a resource created at `created_at` and last
+/// used to retrieve configuration at `last_accessed_at`: the store's rule, on values.
+pub fn blocks_deletion(
+    check: DeletionProtectionCheck,
+    settings: &AccountSettings,
+    created_at: Timestamp,
+    last_accessed_at: Option<Timestamp>,
+    now: Timestamp,
+) -> bool {
+    protection_cutoff(check, settings, created_at, now)
+        .is_some_and(|cutoff| last_accessed_at.is_some_and(|at| at > cutoff))
+}
+
+/// Deletion protection for one delete: the cutoff the store checks, and the words for a refusal.
+pub(super) struct Protection {
+    pub(super) cutoff: Option<Timestamp>,
+    period_in_minutes: i64,
+}
+
+impl Protection {
+    /// The client's error when the store refused the delete (`store::Error::DeletionProtected`).
+    pub(super) fn refused(&self, kind: &str, id: &str) -> Error {
+        // Error type and text are UNCONFIRMED (spec §9); ramp follows spec §15's recommendation.
+        Error::BadRequest(format!(
+            "Deletion protection is enabled: {kind} {id} was used to retrieve configuration within the \
+             last {} minutes. Retry later or send x-amzn-deletion-protection-check: BYPASS.",
+            self.period_in_minutes
+        ))
+    }
 }
 
 impl AppConfig {
-    pub(super) async fn check_deletion_protection(
+    /// The deletion protection a delete of a resource created at `created_at` passes to the store.
+    pub(super) async fn deletion_protection(
         &self,
         scope: &Scope,
         check: DeletionProtectionCheck,
-        kind: &str,
-        id: &str,
         created_at: Timestamp,
-        last_accessed_at: Option<Timestamp>,
-    ) -> Result<()> {
+    ) -> Result<Protection> {
         let settings = self.account_settings(scope).await?;
-        if blocks_deletion(check, &settings, created_at, last_accessed_at, self.now()) {
-            // Error type and text are UNCONFIRMED (spec §9); ramp follows spec §15's recommendation.
-            return Err(Error::BadRequest(format!(
-                "Deletion protection is enabled: {kind} {id} was used to retrieve configuration within the \
-                 last {} minutes. Retry later or send x-amzn-deletion-protection-check: BYPASS.",
-                settings.protection_period_in_minutes
-            )));
-        }
-        Ok(())
+        Ok(Protection {
+            cutoff: protection_cutoff(check, &settings, created_at, self.now()),
+            period_in_minutes: settings.protection_period_in_minutes,
+        })
     }
 }
 

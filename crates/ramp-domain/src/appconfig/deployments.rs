@@ -156,7 +156,7 @@ impl AppConfig {
             let environment_state = Some(rollout::environment_state(stopped.state));
             match self.store.update_deployment(&stopped, environment_state).await {
                 // The engine moved the deployment meanwhile: decide again on what it is now.
-                Err(store::Error::Conflict(_)) => continue,
+                Err(e) if e.is_revision_race() => continue,
                 other => return other.map_err(|e| child_error(e, application_id, environment_id)),
             }
         }

@@ -140,13 +140,16 @@ impl AppConfig {
         check: DeletionProtectionCheck,
     ) -> Result<()> {
         let env = self.environment(scope, application_id, id).await?;
-        self.check_deletion_protection(scope, check, "environment", id, env.created_at, env.last_accessed_at)
-            .await?;
+        let protection = self.deletion_protection(scope, check, env.created_at).await?;
         let arn = environment_arn(scope, application_id, id);
-        self.store
-            .delete_environment(application_id, id, &arn)
+        match self
+            .store
+            .delete_environment(application_id, id, &arn, protection.cutoff)
             .await
-            .map_err(|e| child_error(e, application_id, id))
+        {
+            Err(store::Error::DeletionProtected) => Err(protection.refused("environment", id)),
+            other => other.map_err(|e| child_error(e, application_id, id)),
+        }
     }
 }
 

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use ramp_clock::{SharedClock, Timestamp};
 
 pub use configuration_profiles::{NewConfigurationProfile, ProfileUpdate};
-pub use deletion_protection::{DeletionProtectionCheck, blocks_deletion};
+pub use deletion_protection::{DeletionProtectionCheck, blocks_deletion, protection_cutoff};
 pub use deployment_strategies::{NewDeploymentStrategy, StrategyUpdate, predefined_strategies};
 pub use deployments::StartDeploymentRequest;
 pub use environments::{EnvironmentUpdate, NewEnvironment};

@@ -1,18 +1,69 @@
 //! Tags on any taggable AppConfig resource, addressed by ARN (spec/appconfig.md §16 "Tagging").
 
-use super::{AppConfig, MAX_TAGS};
+use super::{AppConfig, MAX_TAGS, predefined_strategies};
 use crate::arn::{Resource, Scope};
 use crate::entities::Tags;
 use crate::error::{Error, Result};
-use crate::store;
+use crate::store::{self, TaggedResource};
+
+fn resource_not_found(arn: &str) -> Error {
+    Error::NotFound {
+        resource_name: arn.to_owned(),
+        message: format!("Resource {arn} could not be found."),
+    }
+}
+
+/// The stored resource `arn` names, for the store to check in the tag write's transaction.
+fn stored_resource(scope: &Scope, arn: &str) -> Result<TaggedResource> {
+    let region = scope.region.clone();
+    Ok(match scope.parse_arn(arn).ok_or_else(|| resource_not_found(arn))? {
+        Resource::Application { application_id } => TaggedResource::Application {
+            region,
+            id: application_id,
+        },
+        Resource::Environment {
+            application_id,
+            environment_id,
+        } => TaggedResource::Environment {
+            region,
+            application_id,
+            id: environment_id,
+        },
+        Resource::ConfigurationProfile {
+            application_id,
+            profile_id,
+        } => TaggedResource::ConfigurationProfile {
+            region,
+            application_id,
+            id: profile_id,
+        },
+        Resource::DeploymentStrategy { strategy_id } => {
+            if predefined_strategies(&scope.region).iter().any(|s| s.id == strategy_id) {
+                TaggedResource::Predefined
+            } else {
+                TaggedResource::DeploymentStrategy {
+                    region,
+                    id: strategy_id,
+                }
+            }
+        }
+        Resource::Deployment {
+            application_id,
+            environment_id,
+            deployment_number,
+        } => TaggedResource::Deployment {
+            region,
+            application_id,
+            environment_id,
+            number: deployment_number,
+        },
+    })
+}
 
 impl AppConfig {
     /// Checks that `arn` names an existing resource of this scope.
     async fn tagged_resource(&self, scope: &Scope, arn: &str) -> Result<()> {
-        let not_found = || Error::NotFound {
-            resource_name: arn.to_owned(),
-            message: format!("Resource {arn} could not be found."),
-        };
+        let not_found = || resource_not_found(arn);
         let resource = scope.parse_arn(arn).ok_or_else(not_found)?;
         let found = match &resource {
             Resource::Application { application_id } => self.application(scope, application_id).await.map(|_| ()),
@@ -53,12 +104,15 @@ impl AppConfig {
         Ok(self.store.tags(arn).await?)
     }
 
+    /// The resource's existence is checked by the store in the write's transaction: tags are
+    /// never written for a resource deleted meanwhile.
     pub async fn tag(&self, scope: &Scope, arn: &str, tags: Tags) -> Result<()> {
-        self.tagged_resource(scope, arn).await?;
-        match self.store.tag(arn, &tags, MAX_TAGS).await {
+        let resource = stored_resource(scope, arn)?;
+        match self.store.tag(&resource, arn, &tags, MAX_TAGS).await {
             Err(store::Error::QuotaExceeded) => Err(Error::BadRequest(format!(
                 "A resource can carry at most {MAX_TAGS} tags; {arn} would exceed that."
             ))),
+            Err(store::Error::NotFound(_)) => Err(resource_not_found(arn)),
             other => Ok(other?),
         }
     }

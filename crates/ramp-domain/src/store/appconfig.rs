@@ -2,6 +2,7 @@
 //! deployment strategies, deployments and their alarms, and per-region account settings.
 
 use async_trait::async_trait;
+use ramp_clock::Timestamp;
 
 use super::{LabelFilter, Listed, Result, Slice};
 use crate::deployment::{Alarm, DeployedContent, Deployment};
@@ -37,8 +38,17 @@ pub trait AppConfigStore: Send + Sync + 'static {
     /// never overwritten by an update made from an older read.
     async fn update_environment(&self, env: &Environment) -> Result<()>;
     /// Deletes the environment, its deployments (with their content and tags) and its tags;
-    /// fails with `Conflict` while a deployment is in progress.
-    async fn delete_environment(&self, application_id: &str, id: &str, arn: &str) -> Result<()>;
+    /// fails with `DeletionProtected` when it was last used to retrieve configuration after
+    /// `protected_if_accessed_after` (deletion protection, decided in the delete's transaction
+    /// so that an access recorded meanwhile counts), and with `Conflict::DeploymentInProgress`
+    /// while a deployment is in progress.
+    async fn delete_environment(
+        &self,
+        application_id: &str,
+        id: &str,
+        arn: &str,
+        protected_if_accessed_after: Option<Timestamp>,
+    ) -> Result<()>;
 
     // ---- configuration profiles ----
     async fn create_configuration_profile(
@@ -58,14 +68,22 @@ pub trait AppConfigStore: Send + Sync + 'static {
     ) -> Result<Vec<Listed<ConfigurationProfile>>>;
     /// Stores a profile's editable members; its last access belongs to `record_access`.
     async fn update_configuration_profile(&self, profile: &ConfigurationProfile) -> Result<()>;
-    /// Deletes the profile and its tags; refuses while hosted versions exist.
-    async fn delete_configuration_profile(&self, application_id: &str, id: &str, arn: &str) -> Result<()>;
+    /// Deletes the profile and its tags; fails with `DeletionProtected` when it was last used to
+    /// retrieve configuration after `protected_if_accessed_after` (as `delete_environment`), and
+    /// with `HasChildren` while hosted versions exist.
+    async fn delete_configuration_profile(
+        &self,
+        application_id: &str,
+        id: &str,
+        arn: &str,
+        protected_if_accessed_after: Option<Timestamp>,
+    ) -> Result<()>;
 
     // ---- hosted configuration versions ----
     /// Stores a new version numbered one past the highest number the profile ever had (numbers
-    /// are never reused). With `expected_latest`, fails with `Conflict` unless the profile's
-    /// latest existing version number equals it. Fails with `Conflict` when the label is taken
-    /// and `QuotaExceeded` when the region's hosted content would exceed `max_total_bytes`.
+    /// are never reused). With `expected_latest`, fails with `Conflict::LatestVersion` unless the
+    /// profile's latest existing version number equals it. Fails with `Conflict::LabelTaken` when
+    /// the label is taken and `QuotaExceeded` when the region's hosted content would exceed `max_total_bytes`.
     async fn create_hosted_version(
         &self,
         region: &str,
@@ -112,7 +130,7 @@ pub trait AppConfigStore: Send + Sync + 'static {
 
     // ---- deployments ----
     /// Starts a deployment in one transaction: fails with `NotFound(Environment)` when the
-    /// environment is gone and with `Conflict` when it has a deployment in progress
+    /// environment is gone and with `Conflict::DeploymentInProgress` when it has one
     /// (`DeploymentState::is_in_progress`); otherwise numbers it one past the environment's
     /// highest deployment number (ignoring `deployment.deployment_number`), stores it with its
     /// content and tags (under `{environment_arn}/deployment/{number}`), sets the environment's
@@ -133,7 +151,8 @@ pub trait AppConfigStore: Send + Sync + 'static {
         slice: Slice,
     ) -> Result<Vec<Listed<Deployment>>>;
     /// Stores a deployment's progress (state, percentage, completion time, event log, next due
-    /// time) if its stored revision still equals `deployment.revision` (else `Conflict`), with
+    /// time) if its stored revision still equals `deployment.revision` (else
+    /// `Conflict::RevisionChanged`), with
     /// `revision + 1`; what it deployed, and how, never changes after the start. Sets the
     /// environment's state in the same transaction when `environment_state` is given. Returns
     /// the deployment as stored.

@@ -11,7 +11,7 @@ mod tags;
 
 pub use appconfig::AppConfigStore;
 pub use cluster::{Change, ClusterStore, Lease};
-pub use tags::TagStore;
+pub use tags::{TagStore, TaggedResource};
 
 /// What kind of resource a store error is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +22,26 @@ pub enum ResourceKind {
     HostedConfigurationVersion,
     DeploymentStrategy,
     Deployment,
+    /// The content a deployment delivers, stored beside it.
+    DeployedContent,
+}
+
+/// Which precondition of a write failed, with the facts the domain needs to word it: the store
+/// says *what* conflicted, the domain (`crate::error`) says it to the client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Conflict {
+    /// `Latest-Version-Number` was `expected` but the profile's latest version is `actual` (0
+    /// for none).
+    LatestVersion { expected: i64, actual: i64 },
+    /// Another version of the profile carries `label`.
+    LabelTaken { label: String },
+    /// A row with this key exists already.
+    AlreadyExists(ResourceKind),
+    /// Deployment `number` of environment `environment_id` is in progress.
+    DeploymentInProgress { environment_id: String, number: i64 },
+    /// Deployment `number` is no longer at `revision`: someone else saved it meanwhile. The only
+    /// conflict a caller may resolve by reading again and retrying.
+    RevisionChanged { number: i64, revision: i64 },
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -31,15 +51,27 @@ pub enum Error {
     /// A count quota passed as a parameter would be exceeded.
     #[error("quota exceeded")]
     QuotaExceeded,
-    /// A compare-and-set precondition failed (e.g. `Latest-Version-Number`) or a unique value exists.
-    #[error("conflict: {0}")]
-    Conflict(String),
+    /// A precondition of the write failed: which one, in [`Conflict`].
+    #[error("conflict: {0:?}")]
+    Conflict(Conflict),
     /// A delete was refused because children of this kind still exist.
     #[error("{0:?} still exist")]
     HasChildren(ResourceKind),
+    /// A delete was refused because the resource was used to retrieve configuration after the
+    /// deletion-protection cutoff passed with the delete.
+    #[error("deletion protected: used after the cutoff")]
+    DeletionProtected,
     /// The store itself failed (I/O, corruption, a bug): a 500 for the client.
     #[error("storage failure: {0}")]
     Unavailable(String),
+}
+
+impl Error {
+    /// Whether this is a compare-and-set race on a deployment's revision: the one error a
+    /// caller resolves by reading again and deciding anew.
+    pub fn is_revision_race(&self) -> bool {
+        matches!(self, Self::Conflict(Conflict::RevisionChanged { .. }))
+    }
 }
 
 pub type Result<T> = std::result::Result<T, Error>;

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use ramp_domain::deployment::Deployment;
 use ramp_domain::entities::{EnvironmentState, Tags};
-use ramp_domain::store::{AppConfigStore, Change, ClusterStore, Error};
+use ramp_domain::store::{AppConfigStore, Change, ClusterStore, Conflict, Error};
 use tokio::sync::broadcast;
 
 use super::{app_with_environment, content, deployment, stores_on_one_schema};
@@ -73,7 +73,7 @@ async fn deployments_committed_by_one_store_reach_the_others_feed() {
     // A failed write commits nothing, so it announces nothing.
     assert!(matches!(
         b.update_deployment(&step, None).await,
-        Err(Error::Conflict(_))
+        Err(Error::Conflict(Conflict::RevisionChanged { .. }))
     ));
     app_with_environment(&elsewhere[1]).await;
     elsewhere[1]

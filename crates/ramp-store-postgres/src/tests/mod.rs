@@ -12,12 +12,11 @@ use std::time::Duration;
 use ramp_domain::deployment::{DeployedContent, Deployment};
 use ramp_domain::entities::{Application, Environment, Tags};
 use ramp_domain::store::{AppConfigStore, Error};
-use ramp_store::contract;
 
 use crate::testing::{database_url, fresh_schema_url};
 use crate::{PostgresOptions, PostgresStore, deployments, store};
 
-ramp_store::store_contract_tests!(match crate::testing::fresh_store().await {
+ramp_store_contract::store_contract_tests!(match crate::testing::fresh_store().await {
     Some(store) => store,
     None => return,
 });
@@ -38,20 +37,20 @@ async fn count(store: &PostgresStore, sql: &'static str) -> i64 {
 }
 
 fn app(id: &str) -> Application {
-    contract::app("us-east-1", id)
+    ramp_store_contract::app("us-east-1", id)
 }
 
 fn environment(id: &str) -> Environment {
-    contract::env("app", id)
+    ramp_store_contract::env("app", id)
 }
 
 /// A deployment of `app`/`env`, due at once.
 fn deployment() -> Deployment {
-    contract::deployment("app", "env")
+    ramp_store_contract::deployment("app", "env")
 }
 
 fn content() -> DeployedContent {
-    contract::content(b"{}")
+    ramp_store_contract::content(b"{}")
 }
 
 /// Application `app` with environment `env`.
@@ -141,7 +140,7 @@ async fn a_url_without_a_database_is_unavailable() {
 
 #[test]
 fn the_in_progress_predicate_matches_the_domain_and_the_index() {
-    ramp_store::contract::in_progress_predicate_matches(
+    ramp_store_contract::in_progress_predicate_matches(
         deployments::IN_PROGRESS,
         include_str!("../../migrations/001_initial.sql"),
     );

@@ -8,7 +8,7 @@ use ramp_clock::Timestamp;
 use ramp_domain::entities::{
     ConfigurationProfile, DeploymentStrategy, Environment, GrowthType, HOSTED_LOCATION, NewHostedVersion, Tags,
 };
-use ramp_domain::store::{AppConfigStore, Error, ResourceKind, TagStore};
+use ramp_domain::store::{AppConfigStore, Conflict, Error, ResourceKind, TagStore, TaggedResource};
 
 use super::{app, app_with_environment, content, deployment, environment, stores_on_one_schema};
 use crate::PostgresStore;
@@ -35,7 +35,7 @@ async fn starts_raced_by_two_stores_have_one_winner() {
     for task in tasks {
         match task.await.expect("task") {
             Ok(d) => won.push(d.deployment_number),
-            Err(Error::Conflict(_)) => {}
+            Err(Error::Conflict(Conflict::DeploymentInProgress { number: 1, .. })) => {}
             Err(e) => panic!("a racing start fails only with Conflict, got {e:?}"),
         }
     }
@@ -100,7 +100,11 @@ async fn raced_quotas_admit_exactly_the_maximum() {
 
     let results = race(&stores, 12, |store, i| async move {
         let one: Tags = [(format!("k{i}"), "v".to_owned())].into_iter().collect();
-        store.tag("arn:app", &one, 6).await
+        let app = TaggedResource::Application {
+            region: "us-east-1".to_owned(),
+            id: "app".to_owned(),
+        };
+        store.tag(&app, "arn:app", &one, 6).await
     })
     .await;
     assert_eq!(admitted(results), 6, "tags per resource");
@@ -158,7 +162,10 @@ async fn raced_expected_latest_has_one_winner() {
     })
     .await;
     assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
-    assert!(results.iter().all(|r| matches!(r, Ok(()) | Err(Error::Conflict(_)))));
+    assert!(results.iter().all(|r| matches!(
+        r,
+        Ok(()) | Err(Error::Conflict(Conflict::LatestVersion { expected: 0, actual: 1 }))
+    )));
 }
 
 /// A deletion refused while children exist, raced with the creation of a child through
@@ -204,7 +211,7 @@ async fn deletions_raced_with_child_creations_leave_no_orphans() {
             .expect("profile");
         let v = version(&id, b"{}");
         let (deleted, created) = tokio::join!(
-            a.delete_configuration_profile("app", &id, &arn),
+            a.delete_configuration_profile("app", &id, &arn, None),
             b.create_hosted_version(r, &v, None, 1_000_000)
         );
         match (&deleted, &created) {
@@ -212,6 +219,77 @@ async fn deletions_raced_with_child_creations_leave_no_orphans() {
             | (Err(Error::HasChildren(ResourceKind::HostedConfigurationVersion)), Ok(_)) => {}
             _ => panic!("profile {i}: {deleted:?}, {created:?}"),
         }
+    }
+}
+
+/// Tagging raced with the resource's deletion through another store: either the tags were
+/// written first and the delete removed them, or the delete came first and tagging found no
+/// resource; never tags left on a deleted resource's ARN.
+#[tokio::test(flavor = "multi_thread")]
+async fn deletions_raced_with_tagging_leave_no_tags() {
+    let Some((_, stores)) = stores_on_one_schema(2).await else {
+        return;
+    };
+    let (a, b) = (&stores[0], &stores[1]);
+    a.create_application(&app("app"), "arn:app", &Tags::new(), 100)
+        .await
+        .expect("app");
+    let t: Tags = [("k".to_owned(), "v".to_owned())].into_iter().collect();
+    let in_app = |id: &str| ("us-east-1".to_owned(), "app".to_owned(), id.to_owned());
+    for i in 0..20 {
+        let id = format!("e{i}");
+        let arn = format!("arn:app/environment/{id}");
+        a.create_environment(&environment(&id), &arn, &Tags::new(), 100)
+            .await
+            .expect("environment");
+        let (region, application_id, id) = in_app(&id);
+        let resource = TaggedResource::Environment {
+            region,
+            application_id,
+            id: id.clone(),
+        };
+        let (deleted, tagged) = tokio::join!(
+            a.delete_environment("app", &id, &arn, None),
+            b.tag(&resource, &arn, &t, 50)
+        );
+        assert_eq!(deleted, Ok(()), "environment {i}");
+        assert!(
+            matches!(tagged, Ok(()) | Err(Error::NotFound(ResourceKind::Environment))),
+            "environment {i}: {tagged:?}"
+        );
+        assert!(
+            a.tags(&arn).await.expect("tags").is_empty(),
+            "environment {i}: tags left after {tagged:?}"
+        );
+    }
+    for i in 0..20 {
+        let id = format!("q{i}");
+        let arn = format!("arn:app/configurationprofile/{id}");
+        a.create_configuration_profile(&profile(&id), &arn, &Tags::new(), 100)
+            .await
+            .expect("profile");
+        let (region, application_id, id) = in_app(&id);
+        let resource = TaggedResource::ConfigurationProfile {
+            region,
+            application_id,
+            id: id.clone(),
+        };
+        let (deleted, tagged) = tokio::join!(
+            a.delete_configuration_profile("app", &id, &arn, None),
+            b.tag(&resource, &arn, &t, 50)
+        );
+        assert_eq!(deleted, Ok(()), "profile {i}");
+        assert!(
+            matches!(
+                tagged,
+                Ok(()) | Err(Error::NotFound(ResourceKind::ConfigurationProfile))
+            ),
+            "profile {i}: {tagged:?}"
+        );
+        assert!(
+            a.tags(&arn).await.expect("tags").is_empty(),
+            "profile {i}: tags left after {tagged:?}"
+        );
     }
 }
 

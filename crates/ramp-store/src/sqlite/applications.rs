@@ -19,7 +19,7 @@ pub(super) fn create(conn: &Connection, app: &Application, arn: &str, tags: &Tag
         conn,
         "INSERT INTO applications (id, region, name, description, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![app.id, app.region, app.name, app.description, app.created_at.millis()],
-        "application",
+        ResourceKind::Application,
     )?;
     tags::put(conn, arn, tags)
 }

@@ -1,11 +1,12 @@
 //! Configuration profiles: children of an application, parents of hosted versions.
 //! `validators` arrive already encoded as JSON.
 
+use ramp_clock::Timestamp;
 use ramp_domain::entities::{ConfigurationProfile, Tags};
 use ramp_domain::store::{Listed, ResourceKind, Result, Slice};
 use rusqlite::{Connection, params};
 
-use super::sql::{all_rows, changed, execute, insert, must_exist, no_children, optional_item, within_quota};
+use super::sql::{all_rows, changed, execute, insert, no_children, optional_item, unprotected, within_quota};
 use super::{applications, tags};
 use crate::rows::{self, after_ascending, limit};
 
@@ -43,7 +44,7 @@ pub(super) fn create(
             profile.created_at.millis(),
             profile.last_accessed_at.map(|t| t.millis()),
         ],
-        "configuration profile",
+        ResourceKind::ConfigurationProfile,
     )?;
     tags::put(conn, arn, tags)
 }
@@ -101,12 +102,19 @@ pub(super) fn update(conn: &Connection, profile: &ConfigurationProfile, validato
 }
 
 /// Refused while the profile has hosted versions.
-pub(super) fn delete(conn: &Connection, application_id: &str, id: &str, arn: &str) -> Result<()> {
-    must_exist(
+pub(super) fn delete(
+    conn: &Connection,
+    application_id: &str,
+    id: &str,
+    arn: &str,
+    protected_if_accessed_after: Option<Timestamp>,
+) -> Result<()> {
+    unprotected(
         conn,
-        "SELECT 1 FROM configuration_profiles WHERE application_id = ?1 AND id = ?2",
+        "SELECT last_accessed_at FROM configuration_profiles WHERE application_id = ?1 AND id = ?2",
         [application_id, id],
         ResourceKind::ConfigurationProfile,
+        protected_if_accessed_after,
     )?;
     no_children(
         conn,

@@ -33,7 +33,7 @@ pub(super) fn create(conn: &Connection, strategy: &DeploymentStrategy, arn: &str
             strategy.replicate_to,
             strategy.created_at.millis(),
         ],
-        "deployment strategy",
+        ResourceKind::DeploymentStrategy,
     )?;
     tags::put(conn, arn, tags)
 }

@@ -6,7 +6,7 @@
 use ramp_clock::Timestamp;
 use ramp_domain::deployment::{DeployedContent, Deployment};
 use ramp_domain::entities::{EnvironmentState, Tags};
-use ramp_domain::store::{Error, Listed, ResourceKind, Result, Slice};
+use ramp_domain::store::{Conflict, Error, Listed, ResourceKind, Result, Slice};
 use rusqlite::{Connection, params};
 
 use super::sql::{all_rows, execute, exists, insert, optional_row};
@@ -67,7 +67,7 @@ pub(super) fn start(
          (application_id, environment_id, deployment_number, content_type, content) \
          VALUES (?1, ?2, ?3, ?4, ?5)",
         params![app, env, number, content.content_type, &content.content[..]],
-        "deployment content",
+        ResourceKind::DeployedContent,
     )?;
     tags::put(conn, &deployment_arn(environment_arn, number), tags)?;
     Ok(stored)
@@ -109,11 +109,12 @@ fn insert_row(conn: &Connection, d: &Deployment, encoded: &Encoded) -> Result<()
             d.next_due_at.map(Timestamp::millis),
             d.revision,
         ],
-        "deployment",
+        ResourceKind::Deployment,
     )
 }
 
-/// `Conflict` naming the deployment in progress in the environment, if there is one.
+/// `Conflict::DeploymentInProgress` naming the deployment in progress in the environment, if
+/// there is one.
 pub(super) fn refuse_while_in_progress(conn: &Connection, application_id: &str, environment_id: &str) -> Result<()> {
     let sql = concat!(
         "SELECT deployment_number FROM deployments WHERE application_id = ?1 AND environment_id = ?2 AND ",
@@ -121,9 +122,10 @@ pub(super) fn refuse_while_in_progress(conn: &Connection, application_id: &str, 
         " ORDER BY deployment_number DESC LIMIT 1"
     );
     match optional_row(conn, sql, [application_id, environment_id], |row| row.get::<_, i64>(0))? {
-        Some(number) => Err(Error::Conflict(format!(
-            "Deployment number {number} is in progress in environment {environment_id}."
-        ))),
+        Some(number) => Err(Error::Conflict(Conflict::DeploymentInProgress {
+            environment_id: environment_id.to_owned(),
+            number,
+        })),
         None => Ok(()),
     }
 }
@@ -160,10 +162,10 @@ pub(super) fn update(
              WHERE application_id = ?1 AND environment_id = ?2 AND deployment_number = ?3",
             key,
         )? {
-            Err(Error::Conflict(format!(
-                "deployment {} was changed since revision {}",
-                d.deployment_number, d.revision
-            )))
+            Err(Error::Conflict(Conflict::RevisionChanged {
+                number: d.deployment_number,
+                revision: d.revision,
+            }))
         } else {
             Err(Error::NotFound(ResourceKind::Deployment))
         };

@@ -1,11 +1,12 @@
 //! Environments: children of an application, parents of deployments. `monitors` arrive already
 //! encoded as JSON.
 
+use ramp_clock::Timestamp;
 use ramp_domain::entities::{Environment, Tags};
 use ramp_domain::store::{Listed, ResourceKind, Result, Slice};
 use rusqlite::{Connection, params};
 
-use super::sql::{all_rows, changed, execute, insert, must_exist, optional_item, within_quota};
+use super::sql::{all_rows, changed, execute, insert, optional_item, unprotected, within_quota};
 use super::{applications, deployments, tags};
 use crate::rows::{self, after_ascending, limit};
 
@@ -39,7 +40,7 @@ pub(super) fn create(
             env.created_at.millis(),
             env.last_accessed_at.map(|t| t.millis()),
         ],
-        "environment",
+        ResourceKind::Environment,
     )?;
     tags::put(conn, arn, tags)
 }
@@ -81,12 +82,19 @@ pub(super) fn update(conn: &Connection, env: &Environment, monitors: &str) -> Re
 
 /// Refused while a deployment is in progress; removes the environment's deployments with their
 /// content, and the tags of the environment and of everything below its ARN (its deployments).
-pub(super) fn delete(conn: &Connection, application_id: &str, id: &str, arn: &str) -> Result<()> {
-    must_exist(
+pub(super) fn delete(
+    conn: &Connection,
+    application_id: &str,
+    id: &str,
+    arn: &str,
+    protected_if_accessed_after: Option<Timestamp>,
+) -> Result<()> {
+    unprotected(
         conn,
-        "SELECT 1 FROM environments WHERE application_id = ?1 AND id = ?2",
+        "SELECT last_accessed_at FROM environments WHERE application_id = ?1 AND id = ?2",
         [application_id, id],
         ResourceKind::Environment,
+        protected_if_accessed_after,
     )?;
     deployments::refuse_while_in_progress(conn, application_id, id)?;
     deployments::delete_all(conn, application_id, id)?;

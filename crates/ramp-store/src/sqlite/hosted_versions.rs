@@ -2,7 +2,7 @@
 //! reused), with unique labels, and their bytes counted against a per-region total.
 
 use ramp_domain::entities::{HostedVersion, HostedVersionInfo, NewHostedVersion};
-use ramp_domain::store::{Error, LabelFilter, Listed, ResourceKind, Result, Slice};
+use ramp_domain::store::{Conflict, Error, LabelFilter, Listed, ResourceKind, Result, Slice};
 use rusqlite::{Connection, params};
 
 use super::applications;
@@ -46,9 +46,10 @@ pub(super) fn create(
         )?;
         let latest = latest.unwrap_or(0);
         if latest != expected {
-            return Err(Error::Conflict(format!(
-                "the latest version number is {latest}, not {expected}"
-            )));
+            return Err(Error::Conflict(Conflict::LatestVersion {
+                expected,
+                actual: latest,
+            }));
         }
     }
 
@@ -60,7 +61,7 @@ pub(super) fn create(
             [app.0, app.1, label],
         )?
     {
-        return Err(Error::Conflict(format!("version label {label:?} is already used")));
+        return Err(Error::Conflict(Conflict::LabelTaken { label: label.clone() }));
     }
 
     let size = i64::try_from(version.content.len()).map_err(|_| Error::Unavailable("content too large".to_owned()))?;
@@ -107,7 +108,7 @@ pub(super) fn create(
             size,
             version.created_at.millis(),
         ],
-        "hosted configuration version",
+        ResourceKind::HostedConfigurationVersion,
     )?;
 
     Ok(HostedVersionInfo {

@@ -28,7 +28,9 @@ use ramp_domain::entities::{
     AccountSettings, Application, ConfigurationProfile, DeploymentStrategy, Environment, EnvironmentState,
     HostedVersion, HostedVersionInfo, NewHostedVersion, Tags,
 };
-use ramp_domain::store::{AppConfigStore, ClusterStore, Error, LabelFilter, Lease, Listed, Result, Slice, TagStore};
+use ramp_domain::store::{
+    AppConfigStore, ClusterStore, Error, LabelFilter, Lease, Listed, Result, Slice, TagStore, TaggedResource,
+};
 use rusqlite::{Connection, OpenFlags, Transaction};
 use rusqlite_migration::{M, Migrations};
 
@@ -137,14 +139,15 @@ impl SqliteStore {
         self.writer.write(work).await
     }
 
-    /// Runs a read on a pooled connection, on the calling task. Reads are indexed point lookups,
-    /// List pages of at most 51 rows, and whole lists (`limit: usize::MAX`) for lookups by name
-    /// when a configuration session starts, a profile's data-plane entry loads or a deployment is
-    /// reverted: an application's environments or profiles, a region's applications, an
-    /// environment's deployments. All on a WAL database, which never waits for the writer; the
-    /// first two take microseconds, less than handing the task to a blocking thread would cost
-    /// (`block_in_place` here halved GetApplication throughput: README "Benchmarks"). A whole list
-    /// holds the calling task for as long as the list is long.
+    /// Runs a read on a pooled connection, on the calling task. On a WAL database a read never
+    /// waits for the writer. The reads of the request path are indexed point lookups and list
+    /// pages (at most `MaxResults` + 1 rows): microseconds, less than handing the task to a
+    /// blocking thread would cost. (`block_in_place` here halved GetApplication throughput:
+    /// README "Benchmarks".) Rarer reads take a whole set, as large as the data makes it, and run
+    /// here too: with `Slice { limit: usize::MAX }`, an environment's deployments (a data-plane
+    /// snapshot refresh, StopDeployment's revert check) and the applications, environments or
+    /// profiles searched by name when a session names them so; and the engine's loads of the
+    /// deployments in progress and the alarms.
     fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         self.readers.read(f)
     }
@@ -221,9 +224,15 @@ impl AppConfigStore for SqliteStore {
         self.write(move |tx| environments::update(tx, &env, &monitors)).await
     }
 
-    async fn delete_environment(&self, application_id: &str, id: &str, arn: &str) -> Result<()> {
+    async fn delete_environment(
+        &self,
+        application_id: &str,
+        id: &str,
+        arn: &str,
+        protected_if_accessed_after: Option<Timestamp>,
+    ) -> Result<()> {
         let (application_id, id, arn) = (application_id.to_owned(), id.to_owned(), arn.to_owned());
-        self.write(move |tx| environments::delete(tx, &application_id, &id, &arn))
+        self.write(move |tx| environments::delete(tx, &application_id, &id, &arn, protected_if_accessed_after))
             .await
     }
 
@@ -264,10 +273,18 @@ impl AppConfigStore for SqliteStore {
             .await
     }
 
-    async fn delete_configuration_profile(&self, application_id: &str, id: &str, arn: &str) -> Result<()> {
+    async fn delete_configuration_profile(
+        &self,
+        application_id: &str,
+        id: &str,
+        arn: &str,
+        protected_if_accessed_after: Option<Timestamp>,
+    ) -> Result<()> {
         let (application_id, id, arn) = (application_id.to_owned(), id.to_owned(), arn.to_owned());
-        self.write(move |tx| configuration_profiles::delete(tx, &application_id, &id, &arn))
-            .await
+        self.write(move |tx| {
+            configuration_profiles::delete(tx, &application_id, &id, &arn, protected_if_accessed_after)
+        })
+        .await
     }
 
     // ---- hosted configuration versions ----
@@ -475,9 +492,9 @@ impl TagStore for SqliteStore {
         self.read(|conn| tags::get(conn, arn))
     }
 
-    async fn tag(&self, arn: &str, tags: &Tags, max: usize) -> Result<()> {
-        let (arn, tags) = (arn.to_owned(), tags.clone());
-        self.write(move |tx| tags::tag(tx, &arn, &tags, max)).await
+    async fn tag(&self, resource: &TaggedResource, arn: &str, tags: &Tags, max: usize) -> Result<()> {
+        let (resource, arn, tags) = (resource.clone(), arn.to_owned(), tags.clone());
+        self.write(move |tx| tags::tag(tx, &resource, &arn, &tags, max)).await
     }
 
     async fn untag(&self, arn: &str, keys: &[String]) -> Result<()> {

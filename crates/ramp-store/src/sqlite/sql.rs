@@ -1,7 +1,8 @@
 //! What every resource's SQL shares: running cached statements with the store's error mapping,
 //! the "exists / not found / has children" checks, quotas and JSON columns.
 
-use ramp_domain::store::{Error, Listed, ResourceKind, Result};
+use ramp_clock::Timestamp;
+use ramp_domain::store::{Conflict, Error, Listed, ResourceKind, Result};
 use rusqlite::{Connection, OptionalExtension, Params, Row};
 
 use crate::{Db, is_unique_violation, unavailable};
@@ -11,12 +12,12 @@ pub(super) fn execute(conn: &Connection, sql: &str, params: impl Params) -> Resu
     conn.prepare_cached(sql).db()?.execute(params).db()
 }
 
-/// Runs an insert: a duplicate key is a `Conflict` ("`what` already exists"), anything else a
-/// storage failure.
-pub(super) fn insert(conn: &Connection, sql: &str, params: impl Params, what: &str) -> Result<()> {
+/// Runs an insert of a `kind` row: a duplicate key is `Conflict::AlreadyExists(kind)`, anything
+/// else a storage failure.
+pub(super) fn insert(conn: &Connection, sql: &str, params: impl Params, kind: ResourceKind) -> Result<()> {
     conn.prepare_cached(sql).db()?.execute(params).map_err(|e| {
         if is_unique_violation(&e) {
-            Error::Conflict(format!("{what} already exists"))
+            Error::Conflict(Conflict::AlreadyExists(kind))
         } else {
             unavailable(e)
         }
@@ -80,6 +81,24 @@ pub(super) fn must_exist(conn: &Connection, sql: &str, params: impl Params, kind
         Ok(())
     } else {
         Err(Error::NotFound(kind))
+    }
+}
+
+/// The last access of the `kind` row `sql` selects (`SELECT last_accessed_at …`), refusing the
+/// delete it precedes: `NotFound(kind)` without a row, `DeletionProtected` when the row was
+/// used after `cutoff` (the deletion-protection rule, decided in the delete's transaction).
+pub(super) fn unprotected(
+    conn: &Connection,
+    sql: &str,
+    params: impl Params,
+    kind: ResourceKind,
+    cutoff: Option<Timestamp>,
+) -> Result<()> {
+    let last_accessed: Option<i64> =
+        optional_row(conn, sql, params, |row| row.get::<_, Option<i64>>(0))?.ok_or(Error::NotFound(kind))?;
+    match (cutoff, last_accessed) {
+        (Some(cutoff), Some(at)) if at > cutoff.millis() => Err(Error::DeletionProtected),
+        _ => Ok(()),
     }
 }
 

@@ -1,10 +1,10 @@
 //! Tags, keyed by resource ARN: written with the resource, removed with it, and edited on their own.
 
 use ramp_domain::entities::Tags;
-use ramp_domain::store::{Error, Result};
+use ramp_domain::store::{Error, ResourceKind, Result, TaggedResource};
 use rusqlite::{Connection, params};
 
-use super::sql::{all_rows, count, execute};
+use super::sql::{all_rows, count, execute, must_exist};
 use crate::Db;
 
 pub(super) fn get(conn: &Connection, arn: &str) -> Result<Tags> {
@@ -13,8 +13,10 @@ pub(super) fn get(conn: &Connection, arn: &str) -> Result<Tags> {
     })
 }
 
-/// Adds or replaces `tags` on `arn`, refusing a result of more than `max` tags.
-pub(super) fn tag(conn: &Connection, arn: &str, tags: &Tags, max: usize) -> Result<()> {
+/// Adds or replaces `tags` on `arn`, the ARN of `resource`: `NotFound` unless `resource`
+/// exists, and refusing a result of more than `max` tags.
+pub(super) fn tag(conn: &Connection, resource: &TaggedResource, arn: &str, tags: &Tags, max: usize) -> Result<()> {
+    must_exist_tagged(conn, resource)?;
     put(conn, arn, tags)?;
     let n = count(conn, "SELECT COUNT(*) FROM tags WHERE arn = ?1", arn)?;
     // The job's savepoint undoes the upserts above when this fails.
@@ -22,6 +24,59 @@ pub(super) fn tag(conn: &Connection, arn: &str, tags: &Tags, max: usize) -> Resu
         return Err(Error::QuotaExceeded);
     }
     Ok(())
+}
+
+/// `NotFound` unless the row `resource` names exists, in its region.
+fn must_exist_tagged(conn: &Connection, resource: &TaggedResource) -> Result<()> {
+    match resource {
+        TaggedResource::Application { region, id } => must_exist(
+            conn,
+            "SELECT 1 FROM applications WHERE region = ?1 AND id = ?2",
+            [region, id],
+            ResourceKind::Application,
+        ),
+        TaggedResource::Environment {
+            region,
+            application_id,
+            id,
+        } => must_exist(
+            conn,
+            "SELECT 1 FROM environments e JOIN applications a ON a.id = e.application_id \
+             WHERE a.region = ?1 AND e.application_id = ?2 AND e.id = ?3",
+            [region, application_id, id],
+            ResourceKind::Environment,
+        ),
+        TaggedResource::ConfigurationProfile {
+            region,
+            application_id,
+            id,
+        } => must_exist(
+            conn,
+            "SELECT 1 FROM configuration_profiles p JOIN applications a ON a.id = p.application_id \
+             WHERE a.region = ?1 AND p.application_id = ?2 AND p.id = ?3",
+            [region, application_id, id],
+            ResourceKind::ConfigurationProfile,
+        ),
+        TaggedResource::DeploymentStrategy { region, id } => must_exist(
+            conn,
+            "SELECT 1 FROM deployment_strategies WHERE region = ?1 AND id = ?2",
+            [region, id],
+            ResourceKind::DeploymentStrategy,
+        ),
+        TaggedResource::Deployment {
+            region,
+            application_id,
+            environment_id,
+            number,
+        } => must_exist(
+            conn,
+            "SELECT 1 FROM deployments d JOIN applications a ON a.id = d.application_id \
+             WHERE a.region = ?1 AND d.application_id = ?2 AND d.environment_id = ?3 AND d.deployment_number = ?4",
+            params![region, application_id, environment_id, number],
+            ResourceKind::Deployment,
+        ),
+        TaggedResource::Predefined => Ok(()),
+    }
 }
 
 pub(super) fn untag(conn: &Connection, arn: &str, keys: &[String]) -> Result<()> {

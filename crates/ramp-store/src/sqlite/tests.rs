@@ -8,11 +8,11 @@ use ramp_domain::entities::{
     Application, ConfigurationProfile, Environment, EnvironmentState, GrowthType, HOSTED_LOCATION, NewHostedVersion,
     Tags,
 };
-use ramp_domain::store::{AppConfigStore, ClusterStore, Error, TagStore};
+use ramp_domain::store::{AppConfigStore, ClusterStore, Conflict, Error, TagStore};
 
 use super::{SqliteStore, deployments, migrations};
 
-crate::store_contract_tests!(SqliteStore::open_in_memory().expect("open a temporary store"));
+ramp_store_contract::store_contract_tests!(SqliteStore::open_in_memory().expect("open a temporary store"));
 
 fn app() -> Application {
     Application {
@@ -288,7 +288,7 @@ async fn deployments_survive_reopening() {
         store
             .start_deployment(&deployment(), &deployed(b"x"), "arn:app/env", &Tags::new())
             .await,
-        Err(Error::Conflict(_))
+        Err(Error::Conflict(Conflict::DeploymentInProgress { number: 2, .. }))
     ));
     finish(&store, &second).await;
     let third = store
@@ -329,7 +329,7 @@ async fn migrating_from_version_1_keeps_environments() {
 
 #[test]
 fn the_in_progress_predicate_matches_the_domain() {
-    crate::contract::in_progress_predicate_matches(
+    ramp_store_contract::in_progress_predicate_matches(
         deployments::IN_PROGRESS,
         include_str!("../../migrations/sqlite/002_deployments.sql"),
     );

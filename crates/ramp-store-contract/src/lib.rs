@@ -1,11 +1,17 @@
-//! The store contract: what every [`Store`] implementation must do, as async functions that
-//! panic on a violation. Each function expects a fresh, empty store.
+//! The store contract: what every implementation of ramp's store traits ([`Store`]) must do, as
+//! async functions that panic on a violation. Each function expects a fresh, empty store.
 //!
-//! Another implementation runs the whole suite with [`store_contract_tests!`](crate::store_contract_tests):
+//! Every `pub async fn NAME(store: &dyn Store)` (or `store: Arc<dyn Store>`, for a test that
+//! shares the store with tasks it spawns) in a module of this crate is a contract test: `build.rs`
+//! finds them and generates [`store_contract_tests!`], which a backend calls once in its tests
+//! to get one `#[tokio::test]` per contract function, named `contract::NAME`:
 //!
 //! ```ignore
-//! ramp_store::store_contract_tests!(PgStore::connect_fresh().await.expect("store"));
+//! ramp_store_contract::store_contract_tests!(SqliteStore::open_in_memory().expect("open a temporary store"));
 //! ```
+//!
+//! The fixtures below (`app`, `env`, `deployment`, `content`, `a_started_deployment`,
+//! `in_progress_predicate_matches`) are for the backends' own tests too.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -21,115 +27,24 @@ use ramp_domain::entities::{
     Application, ConfigurationProfile, DeploymentStrategy, Environment, EnvironmentState, GrowthType, HOSTED_LOCATION,
     NewHostedVersion, Tags,
 };
-mod alarms;
-mod applications;
-mod concurrency;
-mod configuration_profiles;
-mod deployment_strategies;
-mod deployments;
-mod environments;
-mod hosted_versions;
-mod leases;
-mod pagination;
-mod settings;
-mod tags;
-
-pub use alarms::alarms_upsert_get_list;
-pub use applications::{
-    application_not_found, application_quota, applications_round_trip, delete_application_refused_with_children,
-};
-pub use concurrency::{concurrent_writes_fail_alone, parallel_hosted_versions};
-pub use configuration_profiles::{
-    configuration_profile_quota_and_parent, configuration_profiles_round_trip,
-    delete_profile_refused_with_hosted_versions,
-};
-pub use deployment_strategies::deployment_strategies_round_trip;
-pub use deployments::{
-    delete_environment_with_deployments, deployment_round_trip, deployment_update_compare_and_set,
-    deployments_due_in_order, deployments_in_progress, deployments_newest_first, deployments_numbered_per_environment,
-    parallel_start_deployments, start_deployment_conflicts_while_in_progress, start_deployment_needs_environment,
-};
-pub use environments::{environment_quota_and_parent, environments_round_trip, record_access_moves_forward};
-pub use hosted_versions::{
-    hosted_version_expected_latest, hosted_version_labels, hosted_version_not_found, hosted_version_numbering,
-    hosted_version_round_trip, hosted_version_total_bytes_quota, hosted_versions_newest_first,
-};
-pub use leases::{lease_one_holder_until_expiry, lease_raced_has_one_winner, lease_release_hands_over};
-pub use pagination::pagination_in_creation_order;
 pub use ramp_domain::store::Store;
-use ramp_domain::store::{LabelFilter, Slice};
-pub use settings::{account_settings_per_region, secret_keeps_first_value};
-pub use tags::{tags_add_replace_remove_max, tags_removed_on_delete};
+use ramp_domain::store::{LabelFilter, Slice, TaggedResource};
 
-/// Generates one `#[tokio::test(flavor = "multi_thread")]` per contract function, each on a
-/// fresh store made by evaluating `$make` (inside the async test, so it may `.await`). The
-/// calling crate needs `tokio` with the `macros` and `rt-multi-thread` features.
-#[macro_export]
-macro_rules! store_contract_tests {
-    ($make:expr) => {
-        $crate::store_contract_tests!(@tests $make;
-            applications_round_trip,
-            application_quota,
-            application_not_found,
-            environments_round_trip,
-            environment_quota_and_parent,
-            record_access_moves_forward,
-            configuration_profiles_round_trip,
-            configuration_profile_quota_and_parent,
-            delete_application_refused_with_children,
-            delete_profile_refused_with_hosted_versions,
-            pagination_in_creation_order,
-            hosted_version_round_trip,
-            hosted_version_numbering,
-            hosted_version_expected_latest,
-            hosted_version_labels,
-            hosted_version_total_bytes_quota,
-            hosted_version_not_found,
-            hosted_versions_newest_first,
-            deployment_strategies_round_trip,
-            tags_add_replace_remove_max,
-            tags_removed_on_delete,
-            account_settings_per_region,
-            secret_keeps_first_value,
-            concurrent_writes_fail_alone,
-            deployment_round_trip,
-            deployments_numbered_per_environment,
-            start_deployment_conflicts_while_in_progress,
-            start_deployment_needs_environment,
-            deployment_update_compare_and_set,
-            deployments_due_in_order,
-            deployments_in_progress,
-            deployments_newest_first,
-            delete_environment_with_deployments,
-            alarms_upsert_get_list,
-            lease_one_holder_until_expiry,
-            lease_release_hands_over,
-            lease_raced_has_one_winner,
-        );
-        $crate::store_contract_tests!(@shared $make;
-            parallel_hosted_versions,
-            parallel_start_deployments,
-        );
-    };
-    (@shared $make:expr; $($name:ident),* $(,)?) => {
-        $(
-            #[tokio::test(flavor = "multi_thread")]
-            async fn $name() {
-                let store: ::std::sync::Arc<dyn $crate::contract::Store> = ::std::sync::Arc::new($make);
-                $crate::contract::$name(store).await;
-            }
-        )*
-    };
-    (@tests $make:expr; $($name:ident),* $(,)?) => {
-        $(
-            #[tokio::test(flavor = "multi_thread")]
-            async fn $name() {
-                let store = $make;
-                $crate::contract::$name(&store).await;
-            }
-        )*
-    };
-}
+pub mod alarms;
+pub mod applications;
+pub mod concurrency;
+pub mod configuration_profiles;
+pub mod deletion_protection;
+pub mod deployment_strategies;
+pub mod deployments;
+pub mod environments;
+pub mod hosted_versions;
+pub mod leases;
+pub mod pagination;
+pub mod settings;
+pub mod tags;
+
+include!(concat!(env!("OUT_DIR"), "/suite.rs"));
 
 /// Checks a store's SQL predicate for "deployment in progress" (`state IN ('…', …)`) against
 /// the domain's `DeploymentState::is_in_progress`, and that `schema` creates its partial index
@@ -197,6 +112,14 @@ pub fn env(application_id: &str, id: &str) -> Environment {
         monitors: Vec::new(),
         created_at: at(2),
         last_accessed_at: None,
+    }
+}
+
+/// Application `id` of `region`, as a tag write names it.
+fn app_resource(region: &str, id: &str) -> TaggedResource {
+    TaggedResource::Application {
+        region: region.to_owned(),
+        id: id.to_owned(),
     }
 }
 
@@ -437,4 +360,40 @@ async fn join_all<F: Future>(futures: Vec<F>) -> Vec<F::Output> {
         .into_iter()
         .map(|o| o.expect("every future completed"))
         .collect()
+}
+
+#[cfg(test)]
+mod self_check {
+    use super::TESTS;
+
+    /// Every public function of a contract module is a test the macro runs: one whose signature
+    /// `build.rs` does not recognize would otherwise silently never run.
+    #[test]
+    fn every_public_function_is_a_test() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut public = Vec::new();
+        for entry in std::fs::read_dir(&src).expect("read src/") {
+            let path = entry.expect("an entry").path();
+            let module = path.file_stem().and_then(|s| s.to_str()).expect("a name").to_owned();
+            if module == "lib" {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("read");
+            for piece in text.split("pub ").skip(1) {
+                let piece = piece.trim_start_matches("async ");
+                if let Some(rest) = piece.strip_prefix("fn ") {
+                    let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                    public.push(format!("{module}::{name}"));
+                }
+            }
+        }
+        public.sort();
+        let mut listed: Vec<String> = TESTS.iter().map(|t| (*t).to_owned()).collect();
+        listed.sort();
+        assert_eq!(
+            public, listed,
+            "every `pub fn` of a contract module must be a contract test"
+        );
+        assert!(TESTS.len() >= 41, "the scan found the suite: {TESTS:?}");
+    }
 }

@@ -2,7 +2,7 @@
 //! check, and deletion refused while hosted versions exist.
 
 use ramp_domain::entities::{ConfigurationProfile, FEATURE_FLAGS_TYPE, Tags, Validator, ValidatorType};
-use ramp_domain::store::{Error, ResourceKind};
+use ramp_domain::store::{Conflict, Error, ResourceKind};
 
 use super::{ALL, PLENTY, Store, app, app_arn, app_with_profile, at, create_version, profile, profile_arn};
 
@@ -57,7 +57,9 @@ pub async fn configuration_profiles_round_trip(store: &dyn Store) {
         store
             .create_configuration_profile(&untyped, &profile_arn(r, "a", "untyped"), &Tags::new(), PLENTY)
             .await,
-        Err(Error::Conflict(_))
+        Err(Error::Conflict(Conflict::AlreadyExists(
+            ResourceKind::ConfigurationProfile
+        )))
     ));
 
     let all: Vec<String> = store
@@ -100,7 +102,7 @@ pub async fn configuration_profiles_round_trip(store: &dyn Store) {
     );
 
     store
-        .delete_configuration_profile("a", "flags", &profile_arn(r, "a", "flags"))
+        .delete_configuration_profile("a", "flags", &profile_arn(r, "a", "flags"), None)
         .await
         .expect("delete");
     assert_eq!(store.configuration_profile("a", "flags").await.expect("get"), None);
@@ -111,7 +113,7 @@ pub async fn configuration_profiles_round_trip(store: &dyn Store) {
     );
     assert_eq!(
         store
-            .delete_configuration_profile("a", "flags", &profile_arn(r, "a", "flags"))
+            .delete_configuration_profile("a", "flags", &profile_arn(r, "a", "flags"), None)
             .await,
         Err(Error::NotFound(missing))
     );
@@ -155,14 +157,14 @@ pub async fn delete_profile_refused_with_hosted_versions(store: &dyn Store) {
     let n = create_version(store, r, "a", None, b"{}").await;
     assert_eq!(
         store
-            .delete_configuration_profile("a", "p", &profile_arn(r, "a", "p"))
+            .delete_configuration_profile("a", "p", &profile_arn(r, "a", "p"), None)
             .await,
         Err(Error::HasChildren(ResourceKind::HostedConfigurationVersion))
     );
     assert!(store.configuration_profile("a", "p").await.expect("get").is_some());
     store.delete_hosted_version("a", "p", n).await.expect("delete version");
     store
-        .delete_configuration_profile("a", "p", &profile_arn(r, "a", "p"))
+        .delete_configuration_profile("a", "p", &profile_arn(r, "a", "p"), None)
         .await
         .expect("delete profile");
 }

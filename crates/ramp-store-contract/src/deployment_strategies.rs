@@ -1,7 +1,7 @@
 //! Deployment strategies: round trip, quota and not-found.
 
 use ramp_domain::entities::{DeploymentStrategy, GrowthType, Tags};
-use ramp_domain::store::{Error, ResourceKind};
+use ramp_domain::store::{Conflict, Error, ResourceKind};
 
 use super::{ALL, Store, strategy, strategy_arn};
 
@@ -30,7 +30,9 @@ pub async fn deployment_strategies_round_trip(store: &dyn Store) {
         store
             .create_deployment_strategy(&s, &strategy_arn(r, "s1"), &Tags::new(), 2)
             .await,
-        Err(Error::Conflict(_))
+        Err(Error::Conflict(Conflict::AlreadyExists(
+            ResourceKind::DeploymentStrategy
+        )))
     ));
     store
         .create_deployment_strategy(&strategy(r, "s2"), &strategy_arn(r, "s2"), &Tags::new(), 2)

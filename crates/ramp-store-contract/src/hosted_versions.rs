@@ -2,7 +2,7 @@
 //! the per-region byte total, not-found and newest-first pages.
 
 use ramp_domain::entities::{NewHostedVersion, Tags};
-use ramp_domain::store::{Error, LabelFilter, ResourceKind};
+use ramp_domain::store::{Conflict, Error, LabelFilter, ResourceKind};
 
 use super::{
     ALL, PLENTY, Store, app, app_arn, app_with_profile, create_version, page, profile, profile_arn, version,
@@ -114,22 +114,17 @@ pub async fn hosted_version_expected_latest(store: &dyn Store) {
                 .map(|i| i.version_number)
         }
     };
+    let latest_is = |actual: i64, expected: i64| Err(Error::Conflict(Conflict::LatestVersion { expected, actual }));
     // With no version, the latest number counts as 0.
-    assert!(matches!(create(Some(1)).await, Err(Error::Conflict(_))));
+    assert_eq!(create(Some(1)).await, latest_is(0, 1));
     assert_eq!(create(Some(0)).await, Ok(1));
     assert_eq!(create(Some(1)).await, Ok(2));
-    assert!(
-        matches!(create(Some(1)).await, Err(Error::Conflict(_))),
-        "stale expectation"
-    );
-    assert!(
-        matches!(create(Some(3)).await, Err(Error::Conflict(_))),
-        "future expectation"
-    );
+    assert_eq!(create(Some(1)).await, latest_is(2, 1), "stale expectation");
+    assert_eq!(create(Some(3)).await, latest_is(2, 3), "future expectation");
     assert_eq!(create(None).await, Ok(3));
     // It compares with the highest existing number, not the counter.
     store.delete_hosted_version("a", "p", 3).await.expect("delete 3");
-    assert!(matches!(create(Some(3)).await, Err(Error::Conflict(_))));
+    assert_eq!(create(Some(3)).await, latest_is(2, 3));
     assert_eq!(create(Some(2)).await, Ok(4));
     // A failed precondition consumed no number.
     assert_eq!(version_numbers(store, "a", None, ALL).await, [4, 2, 1]);
@@ -153,7 +148,7 @@ pub async fn hosted_version_labels(store: &dyn Store) {
         store
             .create_hosted_version(r, &version("a", "p", Some("v2"), b"{}"), None, PLENTY)
             .await,
-        Err(Error::Conflict(_))
+        Err(Error::Conflict(Conflict::LabelTaken { label })) if label == "v2"
     ));
     assert_eq!(
         create_version(store, r, "a", Some("v3"), b"{}").await,

@@ -1,7 +1,7 @@
 //! Environments: round trip and the per-application quota and parent check.
 
 use ramp_domain::entities::{Environment, EnvironmentState, Monitor, Tags};
-use ramp_domain::store::{Error, ResourceKind};
+use ramp_domain::store::{Conflict, Error, ResourceKind};
 
 use super::{ALL, PLENTY, Store, app, app_arn, at, env, env_arn};
 
@@ -33,7 +33,7 @@ pub async fn environments_round_trip(store: &dyn Store) {
         store
             .create_environment(&e, &env_arn(r, "a", "e1"), &Tags::new(), PLENTY)
             .await,
-        Err(Error::Conflict(_))
+        Err(Error::Conflict(Conflict::AlreadyExists(ResourceKind::Environment)))
     ));
 
     let updated = Environment {
@@ -59,7 +59,7 @@ pub async fn environments_round_trip(store: &dyn Store) {
     let listed = store.environments("a", ALL).await.expect("list");
     assert_eq!(listed.len(), 1);
     store
-        .delete_environment("a", "e1", &env_arn(r, "a", "e1"))
+        .delete_environment("a", "e1", &env_arn(r, "a", "e1"), None)
         .await
         .expect("delete");
     assert_eq!(store.environment("a", "e1").await.expect("get"), None);
@@ -70,7 +70,7 @@ pub async fn environments_round_trip(store: &dyn Store) {
         Err(Error::NotFound(missing))
     );
     assert_eq!(
-        store.delete_environment("a", "e1", &env_arn(r, "a", "e1")).await,
+        store.delete_environment("a", "e1", &env_arn(r, "a", "e1"), None).await,
         Err(Error::NotFound(missing))
     );
 }

@@ -8,7 +8,7 @@ use ramp_domain::deployment::{
     Deployment, DeploymentEvent, DeploymentEventType, DeploymentState, StepTiming, StrategySnapshot, TriggeredBy,
 };
 use ramp_domain::entities::{EnvironmentState, GrowthType, Monitor, Tags};
-use ramp_domain::store::{Error, ResourceKind};
+use ramp_domain::store::{Conflict, Error, ResourceKind, TaggedResource};
 
 use super::{
     ALL, PLENTY, Store, app_with_environments, at, content, deployment, deployment_arn, env, env_arn, finish, page,
@@ -198,8 +198,8 @@ pub async fn start_deployment_conflicts_while_in_progress(store: &dyn Store) {
             )
             .await;
         match refused {
-            Err(Error::Conflict(message)) => {
-                assert!(message.contains('1'), "the conflict names deployment 1: {message}");
+            Err(Error::Conflict(Conflict::DeploymentInProgress { environment_id, number })) => {
+                assert_eq!((environment_id.as_str(), number), ("e", 1), "names deployment 1 of e");
             }
             other => panic!("starting while {state:?} must conflict, got {other:?}"),
         }
@@ -283,7 +283,7 @@ pub async fn parallel_start_deployments(store: Arc<dyn Store>) {
     for task in tasks {
         match task.await.expect("task") {
             Ok(d) => won.push(d.deployment_number),
-            Err(Error::Conflict(_)) => conflicts += 1,
+            Err(Error::Conflict(Conflict::DeploymentInProgress { number: 1, .. })) => conflicts += 1,
             Err(e) => panic!("a racing start fails only with Conflict, got {e:?}"),
         }
     }
@@ -346,7 +346,7 @@ pub async fn deployment_update_compare_and_set(store: &dyn Store) {
         store
             .update_deployment(&stale, Some(EnvironmentState::ReadyForDeployment))
             .await,
-        Err(Error::Conflict(_))
+        Err(Error::Conflict(Conflict::RevisionChanged { number: 1, revision })) if revision == d.revision
     ));
     assert_eq!(
         store.deployment("a", "e", 1).await.expect("get"),
@@ -531,7 +531,16 @@ pub async fn delete_environment_with_deployments(store: &dyn Store) {
     app_with_environments(store, r, "a", &["e", "keep"]).await;
     let arn = env_arn(r, "a", "e");
     store
-        .tag(&arn, &tags(&[("env", "tag")]), 50)
+        .tag(
+            &TaggedResource::Environment {
+                region: r.to_owned(),
+                application_id: "a".to_owned(),
+                id: "e".to_owned(),
+            },
+            &arn,
+            &tags(&[("env", "tag")]),
+            50,
+        )
         .await
         .expect("environment tags");
     let t = tags(&[("k", "v")]);
@@ -554,8 +563,10 @@ pub async fn delete_environment_with_deployments(store: &dyn Store) {
         .await
         .expect("start in the other environment");
 
-    match store.delete_environment("a", "e", &arn).await {
-        Err(Error::Conflict(message)) => assert!(message.contains('2'), "names deployment 2: {message}"),
+    match store.delete_environment("a", "e", &arn, None).await {
+        Err(Error::Conflict(Conflict::DeploymentInProgress { environment_id, number })) => {
+            assert_eq!((environment_id.as_str(), number), ("e", 2), "names deployment 2 of e");
+        }
         other => panic!("deleting an environment with a deployment in progress must conflict: {other:?}"),
     }
     assert!(
@@ -566,7 +577,7 @@ pub async fn delete_environment_with_deployments(store: &dyn Store) {
     assert_eq!(store.tags(&deployment_arn(r, "a", "e", 1)).await.expect("tags"), t);
 
     finish(store, &second).await;
-    store.delete_environment("a", "e", &arn).await.expect("delete");
+    store.delete_environment("a", "e", &arn, None).await.expect("delete");
     assert_eq!(store.environment("a", "e").await.expect("get"), None);
     for n in [1, 2] {
         assert_eq!(store.deployment("a", "e", n).await.expect("get"), None);
@@ -582,7 +593,7 @@ pub async fn delete_environment_with_deployments(store: &dyn Store) {
     assert!(store.tags(&arn).await.expect("tags").is_empty());
     assert!(store.deployments("a", "e", ALL).await.expect("list").is_empty());
     assert_eq!(
-        store.delete_environment("a", "e", &arn).await,
+        store.delete_environment("a", "e", &arn, None).await,
         Err(Error::NotFound(ResourceKind::Environment))
     );
 

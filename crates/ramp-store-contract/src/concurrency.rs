@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use ramp_domain::entities::{Application, NewHostedVersion, Tags};
-use ramp_domain::store::Error;
+use ramp_domain::store::{Conflict, Error, ResourceKind};
 
 use super::{ALL, PLENTY, Store, app, app_arn, app_with_profile, join_all, version, version_numbers};
 
@@ -22,7 +22,10 @@ pub async fn concurrent_writes_fail_alone(store: &dyn Store) {
             .collect(),
     )
     .await;
-    let conflicts = results.iter().filter(|r| matches!(r, Err(Error::Conflict(_)))).count();
+    let conflicts = results
+        .iter()
+        .filter(|r| matches!(r, Err(Error::Conflict(Conflict::LabelTaken { label })) if label == "same"))
+        .count();
     let mut numbers: Vec<i64> = results
         .iter()
         .filter_map(|r| r.as_ref().ok().map(|i| i.version_number))
@@ -60,7 +63,10 @@ pub async fn concurrent_writes_fail_alone(store: &dyn Store) {
     assert_eq!(
         duplicate
             .iter()
-            .filter(|r| matches!(r, Err(Error::Conflict(_))))
+            .filter(|r| matches!(
+                r,
+                Err(Error::Conflict(Conflict::AlreadyExists(ResourceKind::Application)))
+            ))
             .count(),
         1,
         "{results:?}"

@@ -2,7 +2,7 @@
 //! children exist.
 
 use ramp_domain::entities::{Application, Tags};
-use ramp_domain::store::{Error, ResourceKind};
+use ramp_domain::store::{Conflict, Error, ResourceKind};
 
 use super::{ALL, PLENTY, Store, app, app_arn, at, env, env_arn, profile, profile_arn};
 
@@ -23,7 +23,7 @@ pub async fn applications_round_trip(store: &dyn Store) {
         store
             .create_application(&b, &app_arn(r, "a1"), &Tags::new(), PLENTY)
             .await,
-        Err(Error::Conflict(_))
+        Err(Error::Conflict(Conflict::AlreadyExists(ResourceKind::Application)))
     ));
 
     let updated = Application {
@@ -134,7 +134,7 @@ pub async fn delete_application_refused_with_children(store: &dyn Store) {
         Err(Error::HasChildren(ResourceKind::Environment))
     );
     store
-        .delete_environment("a", "e", &env_arn(r, "a", "e"))
+        .delete_environment("a", "e", &env_arn(r, "a", "e"), None)
         .await
         .expect("delete env");
     assert_eq!(
@@ -146,7 +146,7 @@ pub async fn delete_application_refused_with_children(store: &dyn Store) {
         "a refused delete changes nothing"
     );
     store
-        .delete_configuration_profile("a", "p", &profile_arn(r, "a", "p"))
+        .delete_configuration_profile("a", "p", &profile_arn(r, "a", "p"), None)
         .await
         .expect("delete profile");
     store
