@@ -135,6 +135,10 @@ fn parse_query(query: &str) -> Result<Vec<(String, String)>, AwsError> {
 }
 
 fn decode_query_component(text: &str) -> Result<String, AwsError> {
+    // Most components (a configuration token, ids) have neither: one copy, no decoding pass.
+    if !text.contains(['+', '%']) {
+        return Ok(text.to_owned());
+    }
     let text = text.replace('+', " ");
     percent_decode_str(&text)
         .decode_utf8()
@@ -177,6 +181,16 @@ mod tests {
         let r = request("");
         assert_eq!(r.query("a"), Some("1"));
         assert_eq!(r.query_all("tagKeys"), vec!["k/1", "k2"]);
+        let r = AwsRequest::new(
+            Method::GET,
+            "/x?a+b=c%20d+e&plain=x.y-z_",
+            HeaderMap::new(),
+            Bytes::new(),
+        )
+        .unwrap();
+        assert_eq!(r.query("a b"), Some("c d e"));
+        assert_eq!(r.query("plain"), Some("x.y-z_"));
+        assert!(AwsRequest::new(Method::GET, "/x?a=%FF", HeaderMap::new(), Bytes::new()).is_err());
     }
 
     #[test]

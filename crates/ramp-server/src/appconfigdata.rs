@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use http::{HeaderName, StatusCode};
+use http::{HeaderName, HeaderValue, StatusCode};
 use ramp_domain::arn::Scope;
 use ramp_domain::dataplane::Error;
 use ramp_protocol::appconfigdata::{self as wire, Op, Problem};
@@ -105,19 +105,23 @@ async fn latest(state: &AppState, input: wire::GetLatestConfiguration) -> Result
         .await
         .map_err(to_aws)?;
     let header = HeaderName::from_static;
-    let response = match &latest.configuration {
+    let mut response = match &latest.configuration {
         Some(served) => AwsResponse::payload(StatusCode::OK, &served.content_type, served.content.clone())
             .opt_header(header("version-label"), served.version_label.as_deref()),
         None => AwsResponse {
             status: StatusCode::OK,
-            headers: Vec::new(),
+            headers: Vec::with_capacity(2),
             body: bytes::Bytes::new(),
         },
     };
-    Ok(response
-        .header(header("next-poll-configuration-token"), &latest.next_token)
-        .header(
-            header("next-poll-interval-in-seconds"),
-            latest.poll_interval_seconds.to_string(),
-        ))
+    // Every poll answers these two: the token moves into the header without a copy (it is
+    // base64url and '.', always a valid header value), and the interval needs no String.
+    if let Ok(token) = HeaderValue::try_from(latest.next_token) {
+        response.headers.push((header("next-poll-configuration-token"), token));
+    }
+    response.headers.push((
+        header("next-poll-interval-in-seconds"),
+        HeaderValue::from(latest.poll_interval_seconds),
+    ));
+    Ok(response)
 }

@@ -1,10 +1,40 @@
 use rand::Rng;
 
-/// A request id in the UUID form AWS uses for `x-amzn-RequestId`.
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// A request id in the UUID form AWS uses for `x-amzn-RequestId` (`8-4-4-4-12` lowercase hex).
+///
+/// On the path of every request: the digits are written into a stack buffer (one allocation for
+/// the `String`, no formatting machinery).
 pub fn new_request_id() -> String {
-    let b: [u8; 16] = rand::rng().random();
-    format!(
-        "{:02x}{:02x}{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}",
-        b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]
-    )
+    let bytes: [u8; 16] = rand::rng().random();
+    let mut text = [b'-'; 36];
+    let mut at = 0;
+    for (i, byte) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            at += 1;
+        }
+        text[at] = HEX[usize::from(byte >> 4)];
+        text[at + 1] = HEX[usize::from(byte & 0x0f)];
+        at += 2;
+    }
+    text.iter().copied().map(char::from).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn has_the_uuid_form_and_differs_each_time() {
+        let id = new_request_id();
+        let groups: Vec<&str> = id.split('-').collect();
+        assert_eq!(groups.iter().map(|g| g.len()).collect::<Vec<_>>(), [8, 4, 4, 4, 12]);
+        assert!(
+            groups
+                .iter()
+                .all(|g| g.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+        );
+        assert_ne!(new_request_id(), id);
+    }
 }

@@ -18,6 +18,36 @@ pub struct Authorization {
 }
 
 pub fn parse_authorization(header_value: &str) -> Result<Authorization, Error> {
+    let parts = parse_parts(header_value)?;
+    Ok(Authorization {
+        access_key_id: parts.access_key_id.to_owned(),
+        date: parts.date.to_owned(),
+        region: parts.region.to_owned(),
+        service: parts.service.to_owned(),
+        signed_headers: parts.signed_headers.split(';').map(str::to_ascii_lowercase).collect(),
+        signature: parts.signature.to_owned(),
+    })
+}
+
+/// The credential scope's region of an `Authorization` header that [`parse_authorization`]
+/// accepts (and the same error for one it refuses), without building the [`Authorization`]: all
+/// a server running without credentials reads, on every request.
+pub fn authorization_region(header_value: &str) -> Result<&str, Error> {
+    parse_parts(header_value).map(|parts| parts.region)
+}
+
+/// A checked `Authorization` header, borrowed from it.
+struct Parts<'a> {
+    access_key_id: &'a str,
+    date: &'a str,
+    region: &'a str,
+    service: &'a str,
+    /// As given: `;`-separated, each name checked.
+    signed_headers: &'a str,
+    signature: &'a str,
+}
+
+fn parse_parts(header_value: &str) -> Result<Parts<'_>, Error> {
     let header = header_value.trim();
     let (algorithm, params) = header.split_once([' ', '\t']).unwrap_or((header, ""));
     if algorithm != ALGORITHM {
@@ -69,20 +99,29 @@ pub fn parse_authorization(header_value: &str) -> Result<Authorization, Error> {
     };
 
     let (access_key_id, date, region, service) = parse_credential(credential)?;
-    let signed_headers = parse_signed_headers(signed_headers)?;
-    Ok(Authorization {
+    check_signed_headers(signed_headers)?;
+    Ok(Parts {
         access_key_id,
         date,
         region,
         service,
         signed_headers,
-        signature: signature.to_owned(),
+        signature,
     })
 }
 
-fn parse_credential(credential: &str) -> Result<(String, String, String, String), Error> {
-    let parts: Vec<&str> = credential.split('/').collect();
-    let [access_key_id, date, region, service, terminator] = parts.as_slice() else {
+fn parse_credential(credential: &str) -> Result<(&str, &str, &str, &str), Error> {
+    let mut split = credential.split('/');
+    let parts = [(); 6].map(|()| split.next());
+    let [
+        Some(access_key_id),
+        Some(date),
+        Some(region),
+        Some(service),
+        Some(terminator),
+        None,
+    ] = parts
+    else {
         return Err(Error::Incomplete(format!(
             "Credential must have exactly 5 slash-delimited elements, \
              e.g. keyid/date/region/service/{TERMINATOR}, got '{credential}'"
@@ -104,28 +143,29 @@ fn parse_credential(credential: &str) -> Result<(String, String, String, String)
             "Credential date must be in the format yyyyMMdd, got '{date}' in '{credential}'"
         )));
     }
-    if *terminator != TERMINATOR {
+    if terminator != TERMINATOR {
         return Err(Error::Incomplete(format!(
             "Credential should be scoped with a valid terminator: '{TERMINATOR}', not '{terminator}'."
         )));
     }
-    Ok((
-        (*access_key_id).to_owned(),
-        (*date).to_owned(),
-        (*region).to_owned(),
-        (*service).to_owned(),
-    ))
+    Ok((access_key_id, date, region, service))
 }
 
-fn parse_signed_headers(signed_headers: &str) -> Result<Vec<String>, Error> {
-    let names: Vec<String> = signed_headers.split(';').map(str::to_ascii_lowercase).collect();
-    if names.iter().any(|name| name.is_empty() || name.trim() != name) {
+/// Every name non-empty and untrimmed, `host` among them.
+fn check_signed_headers(signed_headers: &str) -> Result<(), Error> {
+    if signed_headers
+        .split(';')
+        .any(|name| name.is_empty() || name.trim() != name)
+    {
         return Err(Error::Incomplete(format!(
             "SignedHeaders must be a ';'-separated list of header names, got '{signed_headers}'"
         )));
     }
-    require_host(&names)?;
-    Ok(names)
+    if signed_headers.split(';').any(|name| name.eq_ignore_ascii_case("host")) {
+        Ok(())
+    } else {
+        Err(missing_host())
+    }
 }
 
 /// Without `host` a signature could be replayed against another endpoint; AWS refuses it.
@@ -133,10 +173,12 @@ pub(crate) fn require_host(signed_headers: &[String]) -> Result<(), Error> {
     if signed_headers.iter().any(|name| name.eq_ignore_ascii_case("host")) {
         Ok(())
     } else {
-        Err(Error::Incomplete(
-            "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.".to_owned(),
-        ))
+        Err(missing_host())
     }
+}
+
+fn missing_host() -> Error {
+    Error::Incomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.".to_owned())
 }
 
 pub(crate) fn format_authorization(access_key_id: &str, scope: &str, signed_headers: &str, signature: &str) -> String {

@@ -15,7 +15,7 @@ mod signing;
 #[cfg(test)]
 mod tests;
 
-pub use authorization::{Authorization, parse_authorization};
+pub use authorization::{Authorization, authorization_region, parse_authorization};
 pub use error::Error;
 pub use signing::{sign, verify};
 

@@ -125,3 +125,26 @@ fn bad_signed_headers() {
         "{message}"
     );
 }
+
+#[test]
+fn the_region_alone_is_read_from_exactly_the_headers_that_parse() {
+    use ramp_sigv4::authorization_region;
+    assert_eq!(authorization_region(GOOD), Ok("us-east-1"));
+    for bad in [
+        "",
+        "AWS4-HMAC-SHA256",
+        "AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/service/aws4_request, Signature=ab",
+        "AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/service/aws4_request/x, SignedHeaders=host, Signature=ab",
+        "AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/service, SignedHeaders=host, Signature=ab",
+        "AWS4-HMAC-SHA256 Credential=AKID/2015083/us-east-1/service/aws4_request, SignedHeaders=host, Signature=ab",
+        "AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/service/aws4_request, SignedHeaders=x-amz-date, Signature=ab",
+        "AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/service/aws4_request, SignedHeaders=host;;x, Signature=ab",
+    ] {
+        assert_eq!(
+            authorization_region(bad).map(str::to_owned),
+            parse_authorization(bad).map(|a| a.region),
+            "{bad}"
+        );
+        assert!(authorization_region(bad).is_err(), "{bad}");
+    }
+}

@@ -5,6 +5,12 @@ mod serve;
 
 use clap::{Parser, Subcommand};
 
+/// mimalloc rather than glibc's malloc: every request allocates and frees a few dozen small
+/// buffers across two or more worker threads, which glibc's arenas serve slowly (the data-plane
+/// benchmark showed malloc and free at ~12 % of ramp's CPU; README "Benchmarks").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "ramp",

@@ -28,6 +28,9 @@ use tokens::{SessionToken, TokenCodec, TokenError};
 const ACCESS_MARK_MILLIS: i64 = 60_000;
 /// Session count from which expired sessions are swept (then at every doubling).
 const SESSION_SWEEP_AT: usize = 4096;
+/// The hasher of the in-memory maps: their keys are ids ramp made (sessions come from tokens
+/// whose HMAC was checked), so a fast hash is safe; foldhash is still seeded per process.
+type Hasher = foldhash::fast::RandomState;
 /// Tokens are valid this long (spec/appconfig.md §10.2).
 const TOKEN_LIFETIME_MILLIS: i64 = 24 * 60 * 60 * 1000;
 /// The poll interval when the session asks for none (spec/appconfig.md §10.2).
@@ -71,11 +74,10 @@ pub struct DataPlane {
     clock: SharedClock,
     tokens: TokenCodec,
     snapshot: Snapshot,
-    /// The sequence and expiry of the one live token of each session this node has seen: what
-    /// makes a token single-use. Sessions whose token expired are dropped as the map grows.
-    sessions: Mutex<HashMap<String, (u64, i64)>>,
+    /// The live token of each session this node has seen: what makes a token single-use.
+    sessions: Mutex<Sessions>,
     /// When each (application, environment, profile) was last marked as used.
-    marked: Mutex<HashMap<Key, i64>>,
+    marked: Mutex<HashMap<Key, i64, Hasher>>,
     /// Serializes snapshot updates, so a refresh that read the store never lands after a newer
     /// change it did not see.
     updates: tokio::sync::Mutex<()>,
@@ -89,8 +91,8 @@ impl DataPlane {
             clock,
             tokens: TokenCodec::new(key),
             snapshot: Snapshot::default(),
-            sessions: Mutex::new(HashMap::new()),
-            marked: Mutex::new(HashMap::new()),
+            sessions: Mutex::new(Sessions::default()),
+            marked: Mutex::new(HashMap::default()),
             updates: tokio::sync::Mutex::new(()),
         })
     }
@@ -229,21 +231,12 @@ impl DataPlane {
     }
 
     fn live_sequence(&self, session: &str) -> Option<u64> {
-        self.sessions.lock().ok()?.get(session).map(|(sequence, _)| *sequence)
+        self.sessions.lock().ok()?.live_sequence(session)
     }
 
     fn remember(&self, token: &SessionToken, now: i64) {
-        let Ok(mut sessions) = self.sessions.lock() else { return };
-        // Two polls of a session in flight at once: the later token stays the live one.
-        let live = sessions
-            .entry(token.session.clone())
-            .or_insert((token.sequence, token.expires));
-        if token.sequence >= live.0 {
-            *live = (token.sequence, token.expires);
-        }
-        // Amortized clean-up: a session whose last token expired can never poll again.
-        if sessions.len().is_power_of_two() && sessions.len() >= SESSION_SWEEP_AT {
-            sessions.retain(|_, (_, expires)| *expires > now);
+        if let Ok(mut sessions) = self.sessions.lock() {
+            sessions.remember(&token.session, token.sequence, token.expires, now);
         }
     }
 
@@ -377,6 +370,47 @@ impl DataPlane {
     }
 }
 
+/// The sequence and expiry of the one live token of each session, dropped once expired.
+#[derive(Debug)]
+struct Sessions {
+    live: HashMap<String, (u64, i64), Hasher>,
+    /// The size at which expired sessions are next swept. It doubles with the map, so a sweep (a
+    /// pass over every session) happens only after as many new sessions, never on every call
+    /// of a map that stays at the threshold.
+    sweep_at: usize,
+}
+
+impl Default for Sessions {
+    fn default() -> Self {
+        Self {
+            live: HashMap::default(),
+            sweep_at: SESSION_SWEEP_AT,
+        }
+    }
+}
+
+impl Sessions {
+    fn live_sequence(&self, session: &str) -> Option<u64> {
+        self.live.get(session).map(|(sequence, _)| *sequence)
+    }
+
+    fn remember(&mut self, session: &str, sequence: u64, expires: i64, now: i64) {
+        if let Some(live) = self.live.get_mut(session) {
+            // Two polls of a session in flight at once: the later token stays the live one.
+            if sequence >= live.0 {
+                *live = (sequence, expires);
+            }
+            return;
+        }
+        self.live.insert(session.to_owned(), (sequence, expires));
+        // Amortized clean-up: a session whose last token expired can never poll again.
+        if self.live.len() >= self.sweep_at {
+            self.live.retain(|_, (_, expires)| *expires > now);
+            self.sweep_at = (2 * self.live.len()).max(SESSION_SWEEP_AT);
+        }
+    }
+}
+
 /// The resource with ID `identifier`, else the oldest one named so (names need not be unique,
 /// spec/appconfig.md §15 "Name uniqueness").
 fn by_id_or_name<T>(
@@ -432,5 +466,48 @@ impl DeploymentObserver for DataPlane {
     async fn missed(&self) {
         let _update = self.updates.lock().await;
         self.snapshot.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sessions_keep_the_latest_token_and_sweep_only_as_the_map_doubles() {
+        let mut sessions = Sessions::default();
+        sessions.remember("a", 2, 100, 0);
+        sessions.remember("a", 1, 100, 0);
+        assert_eq!(
+            sessions.live_sequence("a"),
+            Some(2),
+            "an older token never replaces the live one"
+        );
+        sessions.remember("a", 3, 100, 0);
+        assert_eq!(sessions.live_sequence("a"), Some(3));
+        assert_eq!(sessions.live_sequence("b"), None);
+
+        // Up to the threshold: every session still live, nothing dropped, next sweep at double.
+        for i in 1..SESSION_SWEEP_AT {
+            sessions.remember(&format!("s{i}"), 0, 100, 0);
+        }
+        assert_eq!(sessions.live.len(), SESSION_SWEEP_AT);
+        assert_eq!(sessions.sweep_at, 2 * SESSION_SWEEP_AT);
+        // Polls of known sessions at the threshold never sweep (they used to, on every call).
+        sessions.remember("s1", 1, 300, 200);
+        assert_eq!(sessions.live.len(), SESSION_SWEEP_AT);
+
+        // Once the map doubles, sessions whose last token expired are dropped.
+        for i in SESSION_SWEEP_AT..2 * SESSION_SWEEP_AT {
+            sessions.remember(&format!("s{i}"), 0, 300, 200);
+        }
+        assert_eq!(
+            sessions.live.len(),
+            SESSION_SWEEP_AT + 1,
+            "the new sessions and s1 (renewed)"
+        );
+        assert_eq!(sessions.live_sequence("s2"), None);
+        assert_eq!(sessions.live_sequence("s1"), Some(1));
+        assert_eq!(sessions.sweep_at, 2 * (SESSION_SWEEP_AT + 1));
     }
 }

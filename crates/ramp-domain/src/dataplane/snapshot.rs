@@ -72,7 +72,8 @@ pub fn bucket(session: &str, key: &Key, deployment_number: i64) -> u8 {
 
 #[derive(Default)]
 pub struct Snapshot {
-    entries: RwLock<HashMap<Key, Arc<Entry>>>,
+    /// Keyed by ids ramp made, so hashed with foldhash (seeded per process), not SipHash.
+    entries: RwLock<HashMap<Key, Arc<Entry>, foldhash::fast::RandomState>>,
 }
 
 impl Snapshot {

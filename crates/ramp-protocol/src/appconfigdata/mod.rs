@@ -64,7 +64,7 @@ impl GetLatestConfiguration {
             .query("configuration_token")
             .ok_or_else(|| v::missing("ConfigurationToken"))?;
         // Model `Token`: `\S{1,8192}`.
-        if token.is_empty() || token.len() > 8192 || token.chars().any(char::is_whitespace) {
+        if token.is_empty() || token.len() > 8192 || has_whitespace(token) {
             return Err(invalid_parameter(
                 "ConfigurationToken",
                 Problem::Corrupted,
@@ -74,6 +74,17 @@ impl GetLatestConfiguration {
         Ok(Self {
             configuration_token: token.to_owned(),
         })
+    }
+}
+
+/// Whether `text` has a whitespace character (Unicode's definition, as the model's `\S`): a
+/// byte scan for ASCII text, which every token ramp issues is.
+fn has_whitespace(text: &str) -> bool {
+    if text.is_ascii() {
+        // char::is_whitespace on ASCII: space, \t, \n, vertical tab, form feed, \r.
+        text.bytes().any(|b| matches!(b, b' ' | b'\t'..=b'\r'))
+    } else {
+        text.chars().any(char::is_whitespace)
     }
 }
 
@@ -113,4 +124,23 @@ pub fn resource_not_found(
     AwsError::new("ResourceNotFoundException", StatusCode::NOT_FOUND, message)
         .with("ResourceType", resource_type)
         .with("ReferencedBy", json!(referenced_by))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whitespace_as_char_is_whitespace_sees_it() {
+        for text in ["abc", "a.b-c_d", "é", ""] {
+            assert!(!has_whitespace(text), "{text:?}");
+        }
+        for text in ["a b", "a\tb", "a\u{0b}b", "a\u{0c}", "\r", "é\u{2003}", "\u{85}"] {
+            assert!(has_whitespace(text), "{text:?}");
+        }
+        for b in 0u8..128 {
+            let text = char::from(b).to_string();
+            assert_eq!(has_whitespace(&text), char::from(b).is_whitespace(), "{b}");
+        }
+    }
 }
