@@ -11,32 +11,26 @@ const PURPOSE: &str = "ramp/appconfigdata/session";
 /// The longest poll interval a session can have (model: `PollIntervalInSeconds` at most 86400).
 const MAX_INTERVAL_SECONDS: i64 = 24 * 60 * 60;
 
-/// What a token says about its session. Short member names keep tokens small.
+/// What a token says about its session. Encoded with postcard (varints, length-prefixed
+/// strings, fields in declaration order): about half the size of JSON and a fraction of its cost
+/// on the data plane's hot path. Changing the fields changes the format: tokens then in flight
+/// are refused as corrupted and their clients start new sessions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionToken {
     /// Session id.
-    #[serde(rename = "s")]
     pub session: String,
-    #[serde(rename = "a")]
     pub application_id: String,
-    #[serde(rename = "e")]
     pub environment_id: String,
-    #[serde(rename = "p")]
     pub profile_id: String,
     /// Poll interval in seconds.
-    #[serde(rename = "i")]
     pub interval_seconds: i64,
     /// Position in the session's chain of tokens: each token is good for one call.
-    #[serde(rename = "q")]
     pub sequence: u64,
     /// The deployment whose configuration the session holds, if any.
-    #[serde(rename = "v", default, skip_serializing_if = "Option::is_none")]
     pub served: Option<i64>,
     /// Not to be used before this time (epoch ms): the poll interval.
-    #[serde(rename = "n")]
     pub not_before: i64,
     /// Expiry (epoch ms).
-    #[serde(rename = "x")]
     pub expires: i64,
 }
 
@@ -77,13 +71,17 @@ impl TokenCodec {
     }
 
     pub fn encode(&self, token: &SessionToken) -> String {
-        self.signer.sign_json(PURPOSE, token)
+        // Serializing into a `Vec` cannot fail for this struct.
+        let payload = postcard::to_allocvec(token).unwrap_or_default();
+        self.signer.sign(PURPOSE, &payload)
     }
 
     pub fn decode(&self, text: &str) -> Result<SessionToken, TokenError> {
-        self.signer
-            .open_json(PURPOSE, text)
-            .map_err(|Invalid| TokenError::Corrupted)
+        let payload = self
+            .signer
+            .open(PURPOSE, text)
+            .map_err(|Invalid| TokenError::Corrupted)?;
+        postcard::from_bytes(&payload).map_err(|_| TokenError::Corrupted)
     }
 }
 
