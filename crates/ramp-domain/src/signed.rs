@@ -13,8 +13,6 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use sha2::Sha256;
 
 /// Length of a tag: all of HMAC-SHA256's output.
@@ -73,19 +71,6 @@ impl Signer {
         // Constant time, and only the full length passes.
         self.mac(purpose, &payload).verify_slice(&tag).map_err(|_| Invalid)?;
         Ok(payload)
-    }
-
-    /// `value` as JSON, signed for `purpose`.
-    pub fn sign_json<T: Serialize>(&self, purpose: &str, value: &T) -> String {
-        // Serializing plain structs to a `Vec` cannot fail.
-        let payload = serde_json::to_vec(value).unwrap_or_default();
-        self.sign(purpose, &payload)
-    }
-
-    /// The JSON value inside `token`, if this key signed it for `purpose`.
-    pub fn open_json<T: DeserializeOwned>(&self, purpose: &str, token: &str) -> Result<T, Invalid> {
-        let payload = self.open(purpose, token)?;
-        serde_json::from_slice(&payload).map_err(|_| Invalid)
     }
 }
 
@@ -168,13 +153,6 @@ mod tests {
         for bad in ["", ".", "no-dot", "a.b.c", "!!!.!!!", &token.replace('.', "")] {
             assert_eq!(signer().open(PURPOSE, bad), Err(Invalid), "{bad:?}");
         }
-    }
-
-    #[test]
-    fn json_round_trips() {
-        let token = signer().sign_json(PURPOSE, &vec![1u64, u64::MAX]);
-        assert_eq!(signer().open_json::<Vec<u64>>(PURPOSE, &token), Ok(vec![1, u64::MAX]));
-        assert_eq!(signer().open_json::<String>(PURPOSE, &token), Err(Invalid));
     }
 
     proptest! {
