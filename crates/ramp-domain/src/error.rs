@@ -73,6 +73,8 @@ impl From<store::Error> for Error {
             store::Error::Conflict(text) => Self::Conflict(text),
             store::Error::HasChildren(kind) => Self::BadRequest(format!("{} still exist.", kind_name(kind))),
             store::Error::Unavailable(text) => Self::Internal(text),
+            // The domain words each refusal where it asks for the precondition; this is a fallback.
+            store::Error::Refused(refusal) => Self::BadRequest(format!("Refused: {refusal:?}.")),
         }
     }
 }

@@ -97,11 +97,21 @@ async fn race(store: Arc<dyn Store>, rounds: usize) {
         .await
         .expect("version");
     let start = {
-        let (appconfig, scope, app, env, profile) =
-            (appconfig.clone(), scope.clone(), app.id.clone(), env.id.clone(), profile.id.clone());
+        let (appconfig, scope, app, env, profile) = (
+            appconfig.clone(),
+            scope.clone(),
+            app.id.clone(),
+            env.id.clone(),
+            profile.id.clone(),
+        );
         move || {
-            let (appconfig, scope, app, env, profile) =
-                (appconfig.clone(), scope.clone(), app.clone(), env.clone(), profile.clone());
+            let (appconfig, scope, app, env, profile) = (
+                appconfig.clone(),
+                scope.clone(),
+                app.clone(),
+                env.clone(),
+                profile.clone(),
+            );
             async move {
                 let request = StartDeploymentRequest {
                     deployment_strategy_id: "AppConfig.AllAtOnce".to_owned(),

@@ -24,6 +24,7 @@ mod feed;
 mod hosted_versions;
 mod leases;
 mod operations;
+mod outbox;
 mod rows;
 mod settings;
 mod sql;
