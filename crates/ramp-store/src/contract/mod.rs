@@ -30,6 +30,7 @@ mod deployments;
 mod environments;
 mod hosted_versions;
 mod leases;
+mod outbox;
 mod pagination;
 mod settings;
 mod tags;
@@ -55,6 +56,10 @@ pub use hosted_versions::{
     hosted_version_round_trip, hosted_version_total_bytes_quota, hosted_versions_newest_first,
 };
 pub use leases::{lease_one_holder_until_expiry, lease_raced_has_one_winner, lease_release_hands_over};
+pub use outbox::{
+    outbox_due_in_commit_order_per_deployment, outbox_written_with_the_deployment_only,
+    revert_refused_over_a_later_deployment_of_the_profile,
+};
 pub use pagination::pagination_in_creation_order;
 pub use ramp_domain::store::Store;
 use ramp_domain::store::{LabelFilter, Slice};
@@ -105,6 +110,9 @@ macro_rules! store_contract_tests {
             lease_one_holder_until_expiry,
             lease_release_hands_over,
             lease_raced_has_one_winner,
+            outbox_written_with_the_deployment_only,
+            outbox_due_in_commit_order_per_deployment,
+            revert_refused_over_a_later_deployment_of_the_profile,
         );
         $crate::store_contract_tests!(@shared $make;
             parallel_hosted_versions,
