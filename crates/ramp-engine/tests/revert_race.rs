@@ -7,17 +7,15 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
 use ramp_clock::{ManualClock, SharedClock, Timestamp};
-use ramp_domain::appconfig::{
-    AppConfig, NewConfigurationProfile, NewEnvironment, NewHostedVersionRequest, Quotas, StartDeploymentRequest,
-};
-use ramp_domain::arn::Scope;
 use ramp_domain::deployment::DeploymentState;
 use ramp_domain::entities::EnvironmentState;
 use ramp_domain::store::{Slice, Store};
 use ramp_engine::Engine;
 use ramp_store::SqliteStore;
+
+mod common;
+use common::Fixture;
 
 const ROUNDS: usize = 200;
 
@@ -39,102 +37,27 @@ async fn start_racing_a_revert_never_leaves_the_environment_inconsistent_postgre
 }
 
 async fn race(store: Arc<dyn Store>, rounds: usize) {
-    let scope = Scope::new("us-east-1", "000000000000");
     let clock = Arc::new(ManualClock::new(Timestamp::from_millis(1_700_000_000_000)));
-    let appconfig = Arc::new(
-        AppConfig::new(store.clone(), clock.clone() as SharedClock, Quotas::default())
-            .await
-            .expect("appconfig"),
-    );
+    let fixture = Arc::new(Fixture::new(store.clone(), clock.clone() as SharedClock).await);
+    let env = fixture.environment("prod").await;
     let engine = Engine::new(store.clone(), clock.clone() as SharedClock);
-    let app = appconfig
-        .create_application(&scope, "race".to_owned(), None, Default::default())
+    let mut latest = fixture
+        .start(&fixture.appconfig, &env)
         .await
-        .expect("application");
-    let env = appconfig
-        .create_environment(
-            &scope,
-            &app.id,
-            NewEnvironment {
-                name: "prod".to_owned(),
-                description: None,
-                monitors: Vec::new(),
-                tags: Default::default(),
-            },
-        )
-        .await
-        .expect("environment");
-    let profile = appconfig
-        .create_configuration_profile(
-            &scope,
-            &app.id,
-            NewConfigurationProfile {
-                name: "cfg".to_owned(),
-                description: None,
-                location_uri: "hosted".to_owned(),
-                retrieval_role_arn: None,
-                validators: Vec::new(),
-                profile_type: None,
-                kms_key_identifier: None,
-                tags: Default::default(),
-            },
-        )
-        .await
-        .expect("profile");
-    appconfig
-        .create_hosted_version(
-            &scope,
-            &app.id,
-            &profile.id,
-            NewHostedVersionRequest {
-                description: None,
-                content: Bytes::from_static(b"{}"),
-                content_type: "application/json".to_owned(),
-                latest_version_number: None,
-                version_label: None,
-            },
-        )
-        .await
-        .expect("version");
-    let start = {
-        let (appconfig, scope, app, env, profile) = (
-            appconfig.clone(),
-            scope.clone(),
-            app.id.clone(),
-            env.id.clone(),
-            profile.id.clone(),
-        );
-        move || {
-            let (appconfig, scope, app, env, profile) = (
-                appconfig.clone(),
-                scope.clone(),
-                app.clone(),
-                env.clone(),
-                profile.clone(),
-            );
-            async move {
-                let request = StartDeploymentRequest {
-                    deployment_strategy_id: "AppConfig.AllAtOnce".to_owned(),
-                    configuration_profile_id: profile,
-                    configuration_version: "1".to_owned(),
-                    description: None,
-                    kms_key_identifier: None,
-                    tags: Default::default(),
-                };
-                appconfig.start_deployment(&scope, &app, &env, request).await
-            }
-        }
-    };
-    let mut latest = start().await.expect("first deployment").deployment_number;
+        .expect("first deployment")
+        .deployment_number;
     let (mut reverted, mut refused) = (0, 0);
     for round in 0..rounds {
         // AllAtOnce: 100 % at once, then a 10-minute bake; the engine completes it.
         clock.advance(Duration::from_secs(11 * 60));
         engine.tick().await.expect("tick");
-        let started = tokio::spawn(start());
+        let started = {
+            let (fixture, env) = (fixture.clone(), env.clone());
+            tokio::spawn(async move { fixture.start(&fixture.appconfig, &env).await })
+        };
         let revert = {
-            let (appconfig, scope, app, env) = (appconfig.clone(), scope.clone(), app.id.clone(), env.id.clone());
-            tokio::spawn(async move { appconfig.stop_deployment(&scope, &app, &env, latest, true).await })
+            let (fixture, env) = (fixture.clone(), env.clone());
+            tokio::spawn(async move { fixture.stop(&fixture.appconfig, &env, latest, true).await })
         };
         let (started, revert) = (started.await.expect("join"), revert.await.expect("join"));
         let started = started.unwrap_or_else(|e| panic!("round {round}: start failed: {e:?}"));
@@ -142,11 +65,15 @@ async fn race(store: Arc<dyn Store>, rounds: usize) {
             Ok(_) => reverted += 1,
             Err(_) => refused += 1,
         }
-        let environment = appconfig.environment(&scope, &app.id, &env.id).await.expect("env");
+        let environment = fixture
+            .appconfig
+            .environment(&fixture.scope, &fixture.app, &env)
+            .await
+            .expect("env");
         let deployments = store
             .deployments(
-                &app.id,
-                &env.id,
+                &fixture.app,
+                &env,
                 Slice {
                     after: None,
                     limit: usize::MAX,
