@@ -30,19 +30,18 @@ fn clock() -> Arc<ManualClock> {
     Arc::new(ManualClock::new(Timestamp::from_millis(1_700_000_000_000)))
 }
 
-/// Records what subscribers hear: origin, deployment, state before and after, events added.
-#[derive(Default)]
-struct Heard(
-    Mutex<
-        Vec<(
-            Origin,
-            i64,
-            Option<DeploymentState>,
-            DeploymentState,
-            Vec<DeploymentEventType>,
-        )>,
-    >,
+/// What a subscriber heard: origin, deployment, state before and after, events added.
+type Hearing = (
+    Origin,
+    i64,
+    Option<DeploymentState>,
+    DeploymentState,
+    Vec<DeploymentEventType>,
 );
+
+/// Records what subscribers hear.
+#[derive(Default)]
+struct Heard(Mutex<Vec<Hearing>>);
 
 #[async_trait]
 impl TransitionSubscriber for Heard {

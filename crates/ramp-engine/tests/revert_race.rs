@@ -87,7 +87,7 @@ async fn race(store: Arc<dyn Store>, rounds: usize) {
             .map(|l| l.item.deployment_number)
             .collect();
         assert!(
-            !(environment.state == EnvironmentState::Reverted && !in_progress.is_empty()),
+            environment.state != EnvironmentState::Reverted || in_progress.is_empty(),
             "round {round}: the environment is REVERTED while deployment {in_progress:?} is in progress"
         );
         assert_eq!(
