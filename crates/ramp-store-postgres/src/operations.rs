@@ -10,7 +10,8 @@ use ramp_domain::entities::{
     HostedVersion, HostedVersionInfo, NewHostedVersion, Tags,
 };
 use ramp_domain::store::{
-    AppConfigStore, Change, ClusterStore, DeploymentWrite, Error, LabelFilter, Lease, Listed, Result, Slice, TagStore,
+    AppConfigStore, Change, ClusterStore, DeploymentWrite, Error, LabelFilter, Lease, Listed, Precondition, Result,
+    Slice, TagStore,
 };
 use sqlx::PgConnection;
 use tokio::sync::broadcast;
@@ -282,11 +283,14 @@ impl AppConfigStore for PostgresStore {
         write: &DeploymentWrite,
     ) -> Result<Deployment> {
         let encoded = encode(deployment)?;
-        // One transaction: the environment's row lock (as every deployment write takes it
-        // first), the precondition, the compare-and-set and the outbox messages.
+        // One transaction: the environment's row lock (every deployment write takes it first;
+        // `deployments::update` takes it when no precondition needed it earlier), the
+        // precondition, the compare-and-set and the outbox messages.
         transaction!(self, |conn| async {
-            deployments::lock_environment(conn, deployment).await?;
-            outbox::check(conn, deployment, write.precondition).await?;
+            if write.precondition != Precondition::None {
+                deployments::lock_environment(conn, deployment).await?;
+                outbox::check(conn, deployment, write.precondition).await?;
+            }
             let stored = deployments::update(conn, &self.me, deployment, &encoded, environment_state).await?;
             outbox::insert(conn, &stored, &write.outbox).await?;
             Ok::<_, Error>(stored)
