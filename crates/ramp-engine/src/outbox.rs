@@ -107,25 +107,28 @@ impl Deliverer {
         loop {
             let now = self.clock.now();
             let due = self.store.outbox_due(now, BATCH).await?;
-            let mut delivered = 0;
+            let mut delivered = Vec::new();
             for entry in &due {
                 if self.deliver(entry).await? {
-                    delivered += 1;
+                    delivered.push(entry.id);
                 } else {
                     report.failed += 1;
                 }
             }
-            report.delivered += delivered;
+            // One write for the round (a crash before it only means the round goes again).
+            if !delivered.is_empty() {
+                self.store.outbox_delivered(&delivered, self.clock.now()).await?;
+            }
+            report.delivered += delivered.len();
             // A delivered entry may have uncovered the next of its deployment; a failed one is
             // rescheduled into the future, so a round that delivered nothing is the last.
-            if delivered == 0 {
+            if delivered.is_empty() {
                 return Ok(report);
             }
         }
     }
 
-    /// Hands `entry` to every handler; marks it delivered when all took it, else schedules the
-    /// next attempt. Whether it was delivered.
+    /// Hands `entry` to every handler; whether all took it. Else schedules the next attempt.
     async fn deliver(&self, entry: &OutboxEntry) -> store::Result<bool> {
         for handler in &self.handlers {
             if let Err(error) = handler.handle(entry).await {
@@ -137,7 +140,6 @@ impl Deliverer {
                 return Ok(false);
             }
         }
-        self.store.outbox_delivered(entry.id, self.clock.now()).await?;
         Ok(true)
     }
 

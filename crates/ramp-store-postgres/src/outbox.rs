@@ -127,12 +127,15 @@ impl OutboxStore for PostgresStore {
         Ok(get::<Option<i64>>(&row, 0)?.map(Timestamp::from_millis))
     }
 
-    async fn outbox_delivered(&self, id: i64, at: Timestamp) -> Result<()> {
+    async fn outbox_delivered(&self, ids: &[i64], at: Timestamp) -> Result<()> {
         execute(
             &self.pool,
-            query("UPDATE outbox SET delivered_at = $2, next_attempt_at = NULL WHERE id = $1 AND delivered_at IS NULL")
-                .bind(id)
-                .bind(at.millis()),
+            query(
+                "UPDATE outbox SET delivered_at = $2, next_attempt_at = NULL \
+                 WHERE id = ANY($1) AND delivered_at IS NULL",
+            )
+            .bind(ids.to_vec())
+            .bind(at.millis()),
         )
         .await?;
         Ok(())

@@ -49,8 +49,9 @@ pub trait OutboxStore: Send + Sync + 'static {
     /// When the next of those becomes due (`None`: nothing pending). An entry due at once
     /// reports `Timestamp::from_millis(0)`.
     async fn outbox_next_due(&self) -> Result<Option<Timestamp>>;
-    /// Marks an entry delivered at `at` (kept until pruned).
-    async fn outbox_delivered(&self, id: i64, at: Timestamp) -> Result<()>;
+    /// Marks entries delivered at `at` (kept until pruned), in one write; entries delivered
+    /// already are left as they are.
+    async fn outbox_delivered(&self, ids: &[i64], at: Timestamp) -> Result<()>;
     /// Counts a failed delivery and sets when to try again.
     async fn outbox_retry_at(&self, id: i64, at: Timestamp, error: &str) -> Result<()>;
     /// Deletes entries delivered before `before`; how many.

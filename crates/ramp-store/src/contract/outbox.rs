@@ -131,7 +131,7 @@ pub async fn outbox_due_in_commit_order_per_deployment(store: &dyn Store) {
         "at most limit"
     );
     let (e1_start, e2_start) = (due[0].id, due[1].id);
-    store.outbox_delivered(e1_start, at(100)).await.expect("delivered");
+    store.outbox_delivered(&[e1_start], at(100)).await.expect("delivered");
     let due = store.outbox_due(at(100), 10).await.expect("due");
     assert_eq!(payloads(&due), ["{\"m\":\"e2 start\"}", "{\"m\":\"e1 step\"}"]);
     let e1_step = due[1].id;
@@ -142,7 +142,7 @@ pub async fn outbox_due_in_commit_order_per_deployment(store: &dyn Store) {
         payloads(&store.outbox_due(at(499), 10).await.expect("due")),
         ["{\"m\":\"e1 step\"}"]
     );
-    store.outbox_delivered(e1_step, at(200)).await.expect("delivered");
+    store.outbox_delivered(&[e1_step], at(200)).await.expect("delivered");
     assert_eq!(store.outbox_next_due().await.expect("next"), Some(at(500)));
     let retried = store.outbox_due(at(500), 10).await.expect("due");
     assert_eq!(retried.len(), 1);
@@ -168,9 +168,9 @@ pub async fn outbox_due_in_commit_order_per_deployment(store: &dyn Store) {
     );
 
     // Delivering twice changes nothing; pruning drops what was delivered before the cut.
-    store.outbox_delivered(e2_start, at(1000)).await.expect("delivered");
+    store.outbox_delivered(&[e2_start], at(1000)).await.expect("delivered");
     store
-        .outbox_delivered(e2_start, at(5000))
+        .outbox_delivered(&[e2_start, e1_start], at(5000))
         .await
         .expect("delivered again");
     assert_eq!(store.outbox_next_due().await.expect("next"), None);

@@ -69,12 +69,14 @@ pub(super) fn next_due(conn: &Connection) -> Result<Option<Timestamp>> {
     Ok(next.map(Timestamp::from_millis))
 }
 
-pub(super) fn delivered(conn: &Connection, id: i64, at: Timestamp) -> Result<()> {
-    execute(
-        conn,
-        "UPDATE outbox SET delivered_at = ?2, next_attempt_at = NULL WHERE id = ?1 AND delivered_at IS NULL",
-        params![id, at.millis()],
-    )?;
+pub(super) fn delivered(conn: &Connection, ids: &[i64], at: Timestamp) -> Result<()> {
+    for id in ids {
+        execute(
+            conn,
+            "UPDATE outbox SET delivered_at = ?2, next_attempt_at = NULL WHERE id = ?1 AND delivered_at IS NULL",
+            params![id, at.millis()],
+        )?;
+    }
     Ok(())
 }
 
@@ -131,8 +133,9 @@ impl ramp_domain::store::OutboxStore for super::SqliteStore {
         self.read(next_due)
     }
 
-    async fn outbox_delivered(&self, id: i64, at: Timestamp) -> Result<()> {
-        self.write(move |tx| delivered(tx, id, at)).await
+    async fn outbox_delivered(&self, ids: &[i64], at: Timestamp) -> Result<()> {
+        let ids = ids.to_vec();
+        self.write(move |tx| delivered(tx, &ids, at)).await
     }
 
     async fn outbox_retry_at(&self, id: i64, at: Timestamp, error: &str) -> Result<()> {
