@@ -208,14 +208,3 @@ pub struct Alarm {
     pub reason: String,
     pub updated_at: Timestamp,
 }
-
-/// Told about every change of a deployment once it is durable (the data plane's snapshot
-/// listens, so clients see a step, a rollback or a revert at once).
-#[async_trait::async_trait]
-pub trait DeploymentObserver: Send + Sync {
-    async fn changed(&self, deployment: &Deployment);
-
-    /// Changes may have been missed (another node's feed was interrupted): whatever the
-    /// observer derived from deployments must be read afresh.
-    async fn missed(&self) {}
-}

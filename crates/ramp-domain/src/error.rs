@@ -109,6 +109,8 @@ impl From<store::Error> for Error {
                 "Deletion protection is enabled: the resource was used to retrieve configuration recently.".to_owned(),
             ),
             store::Error::Unavailable(text) => Self::Internal(text),
+            // The domain words each refusal where it asks for the precondition; this is a fallback.
+            store::Error::Refused(refusal) => Self::BadRequest(format!("Refused: {refusal:?}.")),
         }
     }
 }

@@ -8,10 +8,12 @@ pub mod entities;
 pub mod error;
 pub mod ids;
 pub mod json_schema;
+pub mod outbox;
 pub mod page;
 pub mod rollout;
 pub mod signed;
 pub mod store;
+pub mod transition;
 
 pub use error::{Error, Result};
 pub mod appconfig;

@@ -22,6 +22,8 @@ pub const RENEW_EVERY: Duration = Duration::from_secs(2);
 
 /// This node's claim on the engine lease.
 pub struct Leadership {
+    /// The lease's name: [`LEASE_NAME`] for the engine, another for other singleton work.
+    name: &'static str,
     node: String,
     /// Real time, never scaled or manual: leases expire in the same seconds on every node.
     clock: SharedClock,
@@ -39,7 +41,13 @@ pub struct LeadershipStatus {
 impl Leadership {
     /// `node` names this process uniquely among those sharing the store; `clock` reads real time.
     pub fn new(node: impl Into<String>, clock: SharedClock) -> Self {
+        Self::of(LEASE_NAME, node, clock)
+    }
+
+    /// The claim on lease `name` (same timing as the engine's).
+    pub fn of(name: &'static str, node: impl Into<String>, clock: SharedClock) -> Self {
         Self {
+            name,
             node: node.into(),
             clock,
             leading: AtomicBool::new(false),
@@ -50,20 +58,20 @@ impl Leadership {
     /// leading: better to pause than to drive on a lease that may have been lost.
     pub async fn hold(&self, store: &dyn Store) -> bool {
         let leading = match store
-            .acquire_lease(LEASE_NAME, &self.node, self.clock.now(), LEASE_TTL_MILLIS)
+            .acquire_lease(self.name, &self.node, self.clock.now(), LEASE_TTL_MILLIS)
             .await
         {
             Ok(leading) => leading,
             Err(e) => {
-                tracing::warn!("cannot renew the engine lease: {e}");
+                tracing::warn!(lease = self.name, "cannot renew the lease: {e}");
                 false
             }
         };
         let was = self.leading.swap(leading, Ordering::SeqCst);
         if leading && !was {
-            tracing::info!(node = %self.node, "this node now drives the deployments");
+            tracing::info!(node = %self.node, lease = self.name, "this node now holds the lease");
         } else if was && !leading {
-            tracing::warn!(node = %self.node, "this node no longer drives the deployments");
+            tracing::warn!(node = %self.node, lease = self.name, "this node no longer holds the lease");
         }
         leading
     }
@@ -72,8 +80,8 @@ impl Leadership {
     /// believed: a renewal that failed may still have left the lease in its name.
     pub async fn release(&self, store: &dyn Store) {
         self.leading.store(false, Ordering::SeqCst);
-        if let Err(e) = store.release_lease(LEASE_NAME, &self.node).await {
-            tracing::warn!("cannot release the engine lease: {e}");
+        if let Err(e) = store.release_lease(self.name, &self.node).await {
+            tracing::warn!(lease = self.name, "cannot release the lease: {e}");
         }
     }
 
@@ -81,7 +89,7 @@ impl Leadership {
         Ok(LeadershipStatus {
             node: self.node.clone(),
             leading: self.leading.load(Ordering::SeqCst),
-            lease: store.lease(LEASE_NAME).await?,
+            lease: store.lease(self.name).await?,
         })
     }
 }

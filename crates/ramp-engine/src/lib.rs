@@ -6,12 +6,17 @@
 //! [`Engine::run`] calls it whenever the clock reaches the next due time or something wakes it
 //! (a new deployment, an alarm, a manual clock jump).
 //!
-//! When several nodes share the store, only the holder of the engine lease runs the loop's
-//! ticks ([`leadership`]), and [`Engine::follow`] brings each node the changes the others make.
+//! Every write is a [`Transition`] made through the node's [`Transitions`] (shared with
+//! AppConfig), which commits the deployment with its outbox messages and tells this node's
+//! subscribers; the engine's own loop subscribes, so StartDeployment and StopDeployment wake
+//! it without the handlers knowing. When several nodes share the store, only the holder of the
+//! engine lease runs the loop's ticks ([`leadership`]), and [`Engine::follow`] brings each
+//! node the transitions the others make. [`outbox::Deliverer`] delivers the outbox.
 
 mod alarms;
 mod lag;
 pub mod leadership;
+pub mod outbox;
 
 pub use lag::LagStats;
 pub use leadership::{Leadership, LeadershipStatus};
@@ -21,9 +26,10 @@ use std::sync::Arc;
 
 use futures::future::join_all;
 use ramp_clock::{SharedClock, Timestamp};
-use ramp_domain::deployment::{Alarm, Deployment, DeploymentObserver, DeploymentState, TriggeredBy};
+use ramp_domain::deployment::{Alarm, Deployment, DeploymentState, TriggeredBy};
 use ramp_domain::rollout;
-use ramp_domain::store::{self, Change, Store};
+use ramp_domain::store::{self, Change, Precondition, Store};
+use ramp_domain::transition::{Origin, Transition, TransitionSubscriber, Transitions};
 use tokio::sync::{Notify, broadcast};
 
 /// Deployments read and written per round of a tick; their writes share group commits.
@@ -38,9 +44,9 @@ const RETRY_AFTER: std::time::Duration = std::time::Duration::from_millis(250);
 pub struct Engine {
     store: Arc<dyn Store>,
     clock: SharedClock,
-    wake: Notify,
+    wake: Arc<Notify>,
     lag: lag::LagRecorder,
-    observer: Option<Arc<dyn DeploymentObserver>>,
+    transitions: Arc<Transitions>,
     /// Set when several nodes share the store: the loop then ticks only while holding the lease.
     leadership: Option<Leadership>,
 }
@@ -53,13 +59,22 @@ pub struct TickReport {
 }
 
 impl Engine {
+    /// An engine writing through transitions of its own; give it the node's with
+    /// [`Engine::with_transitions`].
     pub fn new(store: Arc<dyn Store>, clock: SharedClock) -> Self {
+        let transitions = Arc::new(Transitions::new(store.clone()));
+        Self::with(store, clock, transitions)
+    }
+
+    fn with(store: Arc<dyn Store>, clock: SharedClock, transitions: Arc<Transitions>) -> Self {
+        let wake = Arc::new(Notify::new());
+        transitions.subscribe(Arc::new(Waker(wake.clone())));
         Self {
             store,
             clock,
-            wake: Notify::new(),
+            wake,
             lag: lag::LagRecorder::default(),
-            observer: None,
+            transitions,
             leadership: None,
         }
     }
@@ -71,10 +86,19 @@ impl Engine {
         self
     }
 
-    /// Tells `observer` about every deployment the engine saves.
-    pub fn with_observer(mut self, observer: Arc<dyn DeploymentObserver>) -> Self {
-        self.observer = Some(observer);
-        self
+    /// Writes through `transitions` (the node's, shared with AppConfig), whose subscribers
+    /// hear every transition, and whose transitions made elsewhere on this node wake the loop.
+    pub fn with_transitions(self, transitions: Arc<Transitions>) -> Self {
+        let leadership = self.leadership;
+        Self {
+            leadership,
+            ..Self::with(self.store, self.clock, transitions)
+        }
+    }
+
+    /// The transitions this engine writes through.
+    pub fn transitions(&self) -> Arc<Transitions> {
+        self.transitions.clone()
     }
 
     /// Asks the running loop to look again now (a deployment started or stopped).
@@ -100,9 +124,9 @@ impl Engine {
             let updates = due.iter().filter_map(|d| {
                 let next = rollout::advance(d, now)?;
                 let added = next.event_log.len() - d.event_log.len();
-                Some((next, added))
+                Some((d, next, added))
             });
-            let outcomes = join_all(updates.map(|(next, added)| self.save(next, added))).await;
+            let outcomes = join_all(updates.map(|(d, next, added)| self.save(d, next, added, now))).await;
             let saved = outcomes.iter().filter(|o| **o == Saved::Yes).count();
             let raced = outcomes.contains(&Saved::Raced);
             report.advanced += saved;
@@ -120,15 +144,16 @@ impl Engine {
     /// (StopDeployment, another node or tick): the caller decides again on fresh data.
     /// `scheduled` is how many events at the end of the log were due milestones, whose lateness
     /// is recorded once the write is durable.
-    async fn save(&self, next: Deployment, scheduled: usize) -> Saved {
-        let environment_state = Some(rollout::environment_state(next.state));
-        match self.store.update_deployment(&next, environment_state).await {
-            Ok(saved) => {
+    async fn save(&self, before: &Deployment, next: Deployment, scheduled: usize, now: Timestamp) -> Saved {
+        match self
+            .transitions
+            .update(before, &next, Precondition::None, Origin::Engine, now)
+            .await
+        {
+            Ok(transition) => {
+                let saved = &transition.after;
                 let added = &saved.event_log[saved.event_log.len().saturating_sub(scheduled)..];
                 self.lag.record(added, self.clock.now(), self.clock.scale());
-                if let Some(observer) = &self.observer {
-                    observer.changed(&saved).await;
-                }
                 Saved::Yes
             }
             Err(e) if e.is_revision_race() => Saved::Raced,
@@ -158,9 +183,9 @@ impl Engine {
                 }
                 let alarm_arn = alarms::firing_monitor(d, &firing)?;
                 let reason = format!("Rollback initiated by CloudWatch alarm {alarm_arn}");
-                Some(rollout::roll_back(d, now, TriggeredBy::CloudwatchAlarm, reason))
+                Some((d, rollout::roll_back(d, now, TriggeredBy::CloudwatchAlarm, reason)))
             });
-            let outcomes = join_all(rollbacks.map(|next| self.save(next, 0))).await;
+            let outcomes = join_all(rollbacks.map(|(d, next)| self.save(d, next, 0, now))).await;
             rolled_back += outcomes.iter().filter(|o| **o == Saved::Yes).count();
             if !outcomes.contains(&Saved::Raced) {
                 break;
@@ -228,10 +253,11 @@ impl Engine {
         }
     }
 
-    /// Brings this node the deployment changes other nodes commit, until `shutdown` resolves:
-    /// the observer (the data plane's snapshot) sees each one, and the loop looks again (a
-    /// deployment started elsewhere may be this node's to drive). When changes may have been
-    /// missed, the observer starts afresh.
+    /// Brings this node the transitions other nodes commit, until `shutdown` resolves: each
+    /// becomes an [`Origin::Remote`] transition for this node's subscribers (the data plane's
+    /// snapshot; the loop, which looks again, as a deployment started elsewhere may be this
+    /// node's to drive; the outbox deliverer). Only the deployment as stored now is known of
+    /// it. When changes may have been missed, the subscribers start afresh.
     pub async fn follow(self: Arc<Self>, mut changes: broadcast::Receiver<Change>, shutdown: impl Future<Output = ()>) {
         tokio::pin!(shutdown);
         loop {
@@ -248,26 +274,27 @@ impl Engine {
                     self.changed_elsewhere(&application_id, &environment_id, deployment_number)
                         .await
                 }
-                Ok(Change::Missed) | Err(broadcast::error::RecvError::Lagged(_)) => {
-                    if let Some(observer) = &self.observer {
-                        observer.missed().await;
-                    }
-                }
+                Ok(Change::Missed) | Err(broadcast::error::RecvError::Lagged(_)) => self.transitions.missed().await,
                 Err(broadcast::error::RecvError::Closed) => return,
             }
-            self.wake();
         }
     }
 
     async fn changed_elsewhere(&self, application_id: &str, environment_id: &str, number: i64) {
-        let Some(observer) = &self.observer else { return };
         match self.store.deployment(application_id, environment_id, number).await {
-            Ok(Some(deployment)) => observer.changed(&deployment).await,
+            Ok(Some(after)) => {
+                let transition = Transition {
+                    before: None,
+                    after,
+                    origin: Origin::Remote,
+                };
+                self.transitions.publish(&transition).await;
+            }
             // Deleted since (its environment went): nothing serves it any more.
             Ok(None) => {}
             Err(e) => {
                 tracing::warn!("cannot read a deployment changed by another node: {e}");
-                observer.missed().await;
+                self.transitions.missed().await;
             }
         }
     }
@@ -283,6 +310,11 @@ impl Engine {
         self.lag.stats()
     }
 
+    /// The outbox's delivery state (whichever node delivers it).
+    pub async fn outbox(&self) -> store::Result<store::OutboxStatus> {
+        self.store.outbox_status().await
+    }
+
     pub async fn alarms(&self) -> store::Result<Vec<Alarm>> {
         self.store.alarms().await
     }
@@ -293,6 +325,23 @@ impl Engine {
             Some(leadership) => Ok(Some(leadership.status(self.store.as_ref()).await?)),
             None => Ok(None),
         }
+    }
+}
+
+/// Wakes the loop on transitions it did not make itself (a start or stop on this node, any
+/// transition of another node) and when transitions may have been missed.
+struct Waker(Arc<Notify>);
+
+#[async_trait::async_trait]
+impl TransitionSubscriber for Waker {
+    async fn heard(&self, transition: &Transition) {
+        if transition.origin != Origin::Engine {
+            self.0.notify_one();
+        }
+    }
+
+    async fn missed(&self) {
+        self.0.notify_one();
     }
 }
 

@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use ramp_clock::{Clock, ManualClock, SharedClock, Timestamp};
-use ramp_domain::deployment::{Deployment, DeploymentEventType, DeploymentObserver};
+use ramp_domain::deployment::{Deployment, DeploymentEventType};
 use ramp_domain::store::{Change, Store};
+use ramp_domain::transition::{Transition, TransitionSubscriber};
 use ramp_engine::leadership::{LEASE_TTL_MILLIS, RENEW_EVERY};
 use ramp_engine::{Engine, Leadership};
 use ramp_store::SqliteStore;
@@ -108,19 +109,23 @@ async fn engines_racing_on_one_deployment_apply_each_milestone_once() {
     assert!(times.windows(2).all(|w| w[0] <= w[1]), "in time order: {times:?}");
 }
 
-/// Records what the engine tells the data plane.
+/// Records the transitions a node's subscribers hear.
 #[derive(Default)]
 struct Recorder {
     seen: Mutex<Vec<String>>,
 }
 
 #[async_trait]
-impl DeploymentObserver for Recorder {
-    async fn changed(&self, deployment: &Deployment) {
+impl TransitionSubscriber for Recorder {
+    async fn heard(&self, transition: &Transition) {
         let mut seen = self.seen.lock().expect("lock");
+        let after = &transition.after;
         seen.push(format!(
-            "changed {}/{}",
-            deployment.environment_id, deployment.deployment_number
+            "{:?} {}/{} before {:?}",
+            transition.origin,
+            after.environment_id,
+            after.deployment_number,
+            transition.before.as_ref().map(|b| b.revision)
         ));
     }
 
@@ -130,11 +135,12 @@ impl DeploymentObserver for Recorder {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn changes_from_other_nodes_reach_the_observer() {
+async fn changes_from_other_nodes_reach_the_subscribers_as_remote_transitions() {
     let store = store();
     let started = a_started_deployment(store.as_ref()).await;
     let recorder = Arc::new(Recorder::default());
-    let engine = Arc::new(Engine::new(store.clone(), clock_at(0) as SharedClock).with_observer(recorder.clone()));
+    let engine = Arc::new(Engine::new(store.clone(), clock_at(0) as SharedClock));
+    engine.transitions().subscribe(recorder.clone());
     let (feed, changes) = tokio::sync::broadcast::channel(16);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let follower = tokio::spawn(engine.follow(changes, async move {
@@ -156,7 +162,10 @@ async fn changes_from_other_nodes_reach_the_observer() {
     let seen = recorder.seen.lock().expect("lock").clone();
     assert_eq!(
         seen,
-        [format!("changed e1/{}", started.deployment_number), "missed".to_owned()]
+        [
+            format!("Remote e1/{} before None", started.deployment_number),
+            "missed".to_owned()
+        ]
     );
 }
 
@@ -175,7 +184,8 @@ async fn a_node_behind_on_changes_never_sends_a_client_back() {
     let shared: SharedClock = clock.clone();
     let node_a = Arc::new(DataPlane::new(store.clone(), shared.clone()).await.expect("node a"));
     let node_b = DataPlane::new(store.clone(), shared.clone()).await.expect("node b");
-    let engine = Engine::new(store.clone(), shared.clone()).with_observer(node_a.clone());
+    let engine = Engine::new(store.clone(), shared.clone());
+    engine.transitions().subscribe(node_a.clone());
     let scope = Scope::new("us-east-1", "111122223333");
 
     // Deployment 1 completes; both nodes serve it.

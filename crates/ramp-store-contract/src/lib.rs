@@ -40,6 +40,7 @@ pub mod deployments;
 pub mod environments;
 pub mod hosted_versions;
 pub mod leases;
+pub mod outbox;
 pub mod pagination;
 pub mod settings;
 pub mod tags;

@@ -154,6 +154,19 @@ pub(crate) async fn refuse_while_in_progress(
     }
 }
 
+/// Locks the deployment's environment row for the rest of the transaction (first, as every
+/// deployment write does: a start takes it by bumping the counter). Taking it again is free.
+pub(crate) async fn lock_environment(conn: &mut PgConnection, d: &Deployment) -> Result<()> {
+    execute(
+        &mut *conn,
+        query("SELECT 1 FROM environments WHERE application_id = $1 AND id = $2 FOR NO KEY UPDATE")
+            .bind(&d.application_id)
+            .bind(&d.environment_id),
+    )
+    .await?;
+    Ok(())
+}
+
 /// Compare-and-set on `revision`; the deployment as stored (its revision incremented). The
 /// environment's row is locked first, as every other writer of an environment's deployments
 /// does (start, delete), so that none of them waits on another in a cycle.
@@ -164,13 +177,7 @@ pub(crate) async fn update(
     encoded: &Encoded,
     environment_state: Option<EnvironmentState>,
 ) -> Result<Deployment> {
-    execute(
-        &mut *conn,
-        query("SELECT 1 FROM environments WHERE application_id = $1 AND id = $2 FOR NO KEY UPDATE")
-            .bind(&d.application_id)
-            .bind(&d.environment_id),
-    )
-    .await?;
+    lock_environment(conn, d).await?;
     let n = execute(
         &mut *conn,
         query(

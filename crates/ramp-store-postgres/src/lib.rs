@@ -26,6 +26,7 @@ mod feed;
 mod hosted_versions;
 mod leases;
 mod operations;
+mod outbox;
 mod rows;
 mod settings;
 mod sql;

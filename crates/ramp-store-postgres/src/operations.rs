@@ -10,7 +10,8 @@ use ramp_domain::entities::{
     HostedVersion, HostedVersionInfo, NewHostedVersion, Tags,
 };
 use ramp_domain::store::{
-    AppConfigStore, Change, ClusterStore, LabelFilter, Lease, Listed, Result, Slice, TagStore, TaggedResource,
+    AppConfigStore, Change, ClusterStore, DeploymentWrite, Error, LabelFilter, Lease, Listed, Precondition, Result,
+    Slice, TagStore, TaggedResource,
 };
 use sqlx::PgConnection;
 use tokio::sync::broadcast;
@@ -19,7 +20,7 @@ use crate::sql::{json, unavailable};
 use crate::store::PostgresStore;
 use crate::{
     alarms, applications, configuration_profiles, deployment_strategies, deployments, environments, hosted_versions,
-    leases, settings, tags,
+    leases, outbox, settings, tags,
 };
 
 /// Runs `$work` (an expression using `$conn: &mut PgConnection`) in a transaction of
@@ -263,23 +264,22 @@ impl AppConfigStore for PostgresStore {
 
     // ---- deployments ----
 
-    async fn start_deployment(
+    async fn start_deployment_with(
         &self,
         deployment: &Deployment,
         content: &DeployedContent,
         environment_arn: &str,
         tags: &Tags,
+        write: &DeploymentWrite,
     ) -> Result<Deployment> {
         let encoded = encode(deployment)?;
-        transaction!(self, |conn| deployments::start(
-            conn,
-            &self.me,
-            deployment,
-            &encoded,
-            content,
-            environment_arn,
-            tags
-        ))
+        // One transaction: the deployment and its outbox messages commit together.
+        transaction!(self, |conn| async {
+            let stored =
+                deployments::start(conn, &self.me, deployment, &encoded, content, environment_arn, tags).await?;
+            outbox::insert(conn, &stored, &write.outbox).await?;
+            Ok::<_, Error>(stored)
+        })
     }
 
     async fn deployment(&self, application_id: &str, environment_id: &str, number: i64) -> Result<Option<Deployment>> {
@@ -295,19 +295,25 @@ impl AppConfigStore for PostgresStore {
         deployments::list(&self.pool, application_id, environment_id, slice).await
     }
 
-    async fn update_deployment(
+    async fn update_deployment_with(
         &self,
         deployment: &Deployment,
         environment_state: Option<EnvironmentState>,
+        write: &DeploymentWrite,
     ) -> Result<Deployment> {
         let encoded = encode(deployment)?;
-        transaction!(self, |conn| deployments::update(
-            conn,
-            &self.me,
-            deployment,
-            &encoded,
-            environment_state
-        ))
+        // One transaction: the environment's row lock (every deployment write takes it first;
+        // `deployments::update` takes it when no precondition needed it earlier), the
+        // precondition, the compare-and-set and the outbox messages.
+        transaction!(self, |conn| async {
+            if write.precondition != Precondition::None {
+                deployments::lock_environment(conn, deployment).await?;
+                outbox::check(conn, deployment, write.precondition).await?;
+            }
+            let stored = deployments::update(conn, &self.me, deployment, &encoded, environment_state).await?;
+            outbox::insert(conn, &stored, &write.outbox).await?;
+            Ok::<_, Error>(stored)
+        })
     }
 
     async fn due_deployments(&self, now: Timestamp, limit: usize) -> Result<Vec<Deployment>> {

@@ -16,13 +16,24 @@ use crate::sql::{get, one_row, unavailable};
 /// list is built here rather than by `sqlx::migrate!`, whose feature would drag sqlx's SQLite
 /// driver into the dependency graph next to rusqlite: see the workspace Cargo.toml.)
 fn migrator() -> Migrator {
-    Migrator::with_migrations(vec![Migration::new(
-        1,
-        Cow::Borrowed("initial"),
-        MigrationType::Simple,
-        include_str!("../migrations/001_initial.sql").into_sql_str(),
-        false,
-    )])
+    Migrator::with_migrations(vec![
+        Migration::new(
+            1,
+            Cow::Borrowed("initial"),
+            MigrationType::Simple,
+            include_str!("../migrations/001_initial.sql").into_sql_str(),
+            false,
+        ),
+        // 4, as the SQLite store's outbox migration (the first PostgreSQL schema already held
+        // what SQLite's 002 and 003 added).
+        Migration::new(
+            4,
+            Cow::Borrowed("outbox"),
+            MigrationType::Simple,
+            include_str!("../migrations/004_outbox.sql").into_sql_str(),
+            false,
+        ),
+    ])
 }
 
 /// How a [`PostgresStore`] uses the database.

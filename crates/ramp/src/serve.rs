@@ -10,6 +10,7 @@ use ramp_clock::SystemClock;
 use ramp_domain::appconfig::{AppConfig, Quotas};
 use ramp_domain::dataplane::DataPlane;
 use ramp_domain::deployment::StepTiming;
+use ramp_engine::outbox::Deliverer;
 use ramp_engine::{Engine, Leadership};
 use ramp_server::{AppState, Credentials};
 
@@ -222,15 +223,25 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .await?
         .with_step_timing(step_timing);
     let dataplane = Arc::new(DataPlane::new(store.clone(), clock.clone()).await?);
-    let mut engine = Engine::new(store.clone(), clock.clone()).with_observer(dataplane.clone());
+    // Every deployment transition of this node goes through AppConfig's `Transitions`: the
+    // engine writes through it too, and the node-local subscribers hear each one (and, through
+    // `Engine::follow`, the other nodes'). Effects due once per transition go to the outbox.
+    let transitions = appconfig.transitions();
+    transitions.subscribe(dataplane.clone());
+    let mut engine = Engine::new(store.clone(), clock.clone()).with_transitions(transitions.clone());
+    // No handler yet (extensions will register theirs): entries are marked delivered and pruned.
+    let mut deliverer = Deliverer::new(store.clone(), clock.clone());
     let node = args
         .node_name
         .clone()
         .unwrap_or_else(|| format!("node-{}", ramp_domain::ids::new_hex(4)));
     if storage.shared {
         engine = engine.with_leadership(Leadership::new(node.clone(), Arc::new(SystemClock::new())));
+        deliverer = deliverer.with_lease(node.clone(), Arc::new(SystemClock::new()));
     }
     let engine = Arc::new(engine);
+    let deliverer = Arc::new(deliverer);
+    transitions.subscribe(deliverer.subscriber());
 
     let state = Arc::new(AppState {
         appconfig,
@@ -256,6 +267,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if let Some(changes) = store.changes() {
         tokio::spawn(engine.clone().follow(changes, wait_for(stopped.clone())));
     }
+    let deliverer_task = tokio::spawn(deliverer.run(wait_for(stopped.clone())));
     let engine_task = tokio::spawn(engine.run(wait_for(stopped)));
     let server = axum::serve(listener, ramp_server::router(state)).with_graceful_shutdown(async move {
         shutdown_signal().await;
@@ -263,6 +275,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     });
     server.await?;
     let _ = engine_task.await;
+    let _ = deliverer_task.await;
     tracing::info!("ramp stopped");
     Ok(())
 }

@@ -13,7 +13,8 @@ use crate::deployment::{
 use crate::entities::Tags;
 use crate::error::{Error, Result};
 use crate::rollout;
-use crate::store::{self, ResourceKind};
+use crate::store::{self, Precondition, Refusal, ResourceKind};
+use crate::transition::Origin;
 
 pub struct StartDeploymentRequest {
     pub deployment_strategy_id: String,
@@ -102,10 +103,12 @@ impl AppConfig {
             application_id: application_id.to_owned(),
             environment_id: environment_id.to_owned(),
         });
-        self.store
-            .start_deployment(&deployment, &content, &environment_arn, &request.tags)
+        let transition = self
+            .transitions
+            .start(&deployment, &content, &environment_arn, &request.tags, now)
             .await
-            .map_err(|e| child_error(e, application_id, environment_id))
+            .map_err(|e| child_error(e, application_id, environment_id))?;
+        Ok(transition.after)
     }
 
     pub async fn deployment(
@@ -152,12 +155,29 @@ impl AppConfig {
         for _ in 0..STOP_ATTEMPTS {
             let deployment = self.deployment(scope, application_id, environment_id, number).await?;
             let now = self.now();
-            let stopped = self.stopped(scope, &deployment, allow_revert, now).await?;
-            let environment_state = Some(rollout::environment_state(stopped.state));
-            match self.store.update_deployment(&stopped, environment_state).await {
+            let stopped = self.stopped(scope, &deployment, allow_revert, now)?;
+            // A revert is decided in the write's transaction: a StartDeployment racing it either
+            // commits first (and the revert is refused) or after (and starts from REVERTED).
+            let precondition = if stopped.state == DeploymentState::Reverted {
+                Precondition::NoLaterDeploymentOfProfile
+            } else {
+                Precondition::None
+            };
+            match self
+                .transitions
+                .update(&deployment, &stopped, precondition, Origin::Request, now)
+                .await
+            {
+                Ok(transition) => return Ok(transition.after),
                 // The engine moved the deployment meanwhile: decide again on what it is now.
                 Err(e) if e.is_revision_race() => continue,
-                other => return other.map_err(|e| child_error(e, application_id, environment_id)),
+                Err(store::Error::Refused(Refusal::LaterDeploymentOfProfile { later })) => {
+                    return Err(Error::BadRequest(format!(
+                        "Deployment {number} cannot be reverted: deployment {later} of the same configuration \
+                         profile came after it."
+                    )));
+                }
+                Err(e) => return Err(child_error(e, application_id, environment_id)),
             }
         }
         Err(Error::Conflict(format!(
@@ -165,7 +185,7 @@ impl AppConfig {
         )))
     }
 
-    async fn stopped(
+    fn stopped(
         &self,
         scope: &Scope,
         deployment: &Deployment,
@@ -191,7 +211,9 @@ impl AppConfig {
                         "Deployment {number} completed more than 72 hours ago and can no longer be reverted."
                     )));
                 }
-                self.check_latest_of_profile(deployment).await?;
+                // Only the environment's latest deployment of a profile can be reverted: reverting
+                // an older one would not restore what clients receive (spec/appconfig.md §15
+                // "Revert"). The store checks it in the write (`Precondition`).
                 Ok(rollout::revert(deployment, now))
             }
             DeploymentState::RolledBack => Err(Error::BadRequest(format!(
@@ -200,34 +222,6 @@ impl AppConfig {
             _ => Err(Error::BadRequest(format!(
                 "Deployment {number} has already been reverted."
             ))),
-        }
-    }
-
-    /// Only the environment's latest deployment of a profile can be reverted: reverting an older
-    /// one would not restore what clients receive (spec/appconfig.md §15 "Revert").
-    async fn check_latest_of_profile(&self, deployment: &Deployment) -> Result<()> {
-        let newer = self
-            .store
-            .deployments(
-                &deployment.application_id,
-                &deployment.environment_id,
-                store::Slice {
-                    after: None,
-                    limit: usize::MAX,
-                },
-            )
-            .await?
-            .into_iter()
-            .find(|l| {
-                l.item.deployment_number > deployment.deployment_number
-                    && l.item.configuration_profile_id == deployment.configuration_profile_id
-            });
-        match newer {
-            Some(l) => Err(Error::BadRequest(format!(
-                "Deployment {} cannot be reverted: deployment {} of the same configuration profile came after it.",
-                deployment.deployment_number, l.item.deployment_number
-            ))),
-            None => Ok(()),
         }
     }
 }

@@ -27,6 +27,7 @@ pub use settings::SettingsUpdate;
 use crate::deployment::StepTiming;
 use crate::page::PageTokens;
 use crate::store::{self, Store};
+use crate::transition::Transitions;
 use crate::{Result, ids};
 
 /// Limits from spec/appconfig.md §2.4, each configurable.
@@ -65,6 +66,7 @@ pub struct AppConfig {
     quotas: Quotas,
     pages: PageTokens,
     step_timing: StepTiming,
+    transitions: Arc<Transitions>,
 }
 
 impl AppConfig {
@@ -73,12 +75,19 @@ impl AppConfig {
     pub async fn new(store: Arc<dyn Store>, clock: SharedClock, quotas: Quotas) -> Result<Self> {
         let key = store.secret("page-token-key", &ids::new_secret()).await?;
         Ok(Self {
-            store,
             clock,
             quotas,
             pages: PageTokens::new(key),
             step_timing: StepTiming::default(),
+            transitions: Arc::new(Transitions::new(store.clone())),
+            store,
         })
+    }
+
+    /// The writer of deployment transitions this service starts and stops deployments through;
+    /// the engine shares it, and node-local subscribers (the data plane) subscribe to it.
+    pub fn transitions(&self) -> Arc<Transitions> {
+        self.transitions.clone()
     }
 
     /// How deployments started from now on space their steps (`--step-timing`).

@@ -15,11 +15,12 @@ use bytes::Bytes;
 use ramp_clock::SharedClock;
 
 use crate::arn::Scope;
-use crate::deployment::{Deployment, DeploymentObserver, DeploymentState};
+use crate::deployment::{Deployment, DeploymentState};
 use crate::entities::{Application, ConfigurationProfile, Environment};
 use crate::ids;
 use crate::rollout;
 use crate::store::{self, Slice, Store};
+use crate::transition::{Transition, TransitionSubscriber};
 use snapshot::{Entry, Key, Rolling, Served, Snapshot};
 use tokens::{SessionToken, TokenCodec, TokenError};
 
@@ -433,11 +434,13 @@ fn not_found(resource_type: &'static str, member: &'static str, value: &str) -> 
 }
 
 #[async_trait]
-impl DeploymentObserver for DataPlane {
+impl TransitionSubscriber for DataPlane {
     /// Keeps the snapshot current: a step of a rollout it knows only moves the percentage;
     /// anything else (a start, a completion, a rollback, a revert) reloads the entry. An entry
-    /// not loaded yet is left alone: its first use reads the store, after this change.
-    async fn changed(&self, deployment: &Deployment) {
+    /// not loaded yet is left alone: its first use reads the store, after this change. Only
+    /// the deployment as stored matters, so this node's and other nodes' transitions are alike.
+    async fn heard(&self, transition: &Transition) {
+        let deployment = &transition.after;
         let key: Key = (
             deployment.application_id.clone(),
             deployment.environment_id.clone(),

@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use ramp_clock::Timestamp;
 
-use super::{LabelFilter, Listed, Result, Slice};
+use super::{DeploymentWrite, LabelFilter, Listed, Result, Slice};
 use crate::deployment::{Alarm, DeployedContent, Deployment};
 use crate::entities::{
     AccountSettings, Application, ConfigurationProfile, DeploymentStrategy, Environment, EnvironmentState,
@@ -129,18 +129,32 @@ pub trait AppConfigStore: Send + Sync + 'static {
     async fn delete_deployment_strategy(&self, region: &str, id: &str, arn: &str) -> Result<()>;
 
     // ---- deployments ----
-    /// Starts a deployment in one transaction: fails with `NotFound(Environment)` when the
-    /// environment is gone and with `Conflict::DeploymentInProgress` when it has one
-    /// (`DeploymentState::is_in_progress`); otherwise numbers it one past the environment's
-    /// highest deployment number (ignoring `deployment.deployment_number`), stores it with its
-    /// content and tags (under `{environment_arn}/deployment/{number}`), sets the environment's
-    /// state to DEPLOYING, and returns the stored deployment.
+    /// [`Self::start_deployment_with`] with no outbox message: for tests and tools, never for a
+    /// transition clients or extensions must hear of.
     async fn start_deployment(
         &self,
         deployment: &Deployment,
         content: &DeployedContent,
         environment_arn: &str,
         tags: &Tags,
+    ) -> Result<Deployment> {
+        self.start_deployment_with(deployment, content, environment_arn, tags, &DeploymentWrite::default())
+            .await
+    }
+    /// Starts a deployment in one transaction: fails with `NotFound(Environment)` when the
+    /// environment is gone and with `Conflict::DeploymentInProgress` when it has one in progress
+    /// (`DeploymentState::is_in_progress`); otherwise numbers it one past the environment's
+    /// highest deployment number (ignoring `deployment.deployment_number`), stores it with its
+    /// content and tags (under `{environment_arn}/deployment/{number}`) and `write.outbox`'s
+    /// messages (keyed by that number, revision 0), sets the environment's state to DEPLOYING,
+    /// and returns the stored deployment. A refused start writes no outbox message.
+    async fn start_deployment_with(
+        &self,
+        deployment: &Deployment,
+        content: &DeployedContent,
+        environment_arn: &str,
+        tags: &Tags,
+        write: &DeploymentWrite,
     ) -> Result<Deployment>;
     async fn deployment(&self, application_id: &str, environment_id: &str, number: i64) -> Result<Option<Deployment>>;
     /// Deployments of an environment, newest first; the cursor is the deployment number.
@@ -150,16 +164,29 @@ pub trait AppConfigStore: Send + Sync + 'static {
         environment_id: &str,
         slice: Slice,
     ) -> Result<Vec<Listed<Deployment>>>;
-    /// Stores a deployment's progress (state, percentage, completion time, event log, next due
-    /// time) if its stored revision still equals `deployment.revision` (else
-    /// `Conflict::RevisionChanged`), with
-    /// `revision + 1`; what it deployed, and how, never changes after the start. Sets the
-    /// environment's state in the same transaction when `environment_state` is given. Returns
-    /// the deployment as stored.
+    /// [`Self::update_deployment_with`] with no outbox message or precondition: for tests and
+    /// tools, never for a transition clients or extensions must hear of.
     async fn update_deployment(
         &self,
         deployment: &Deployment,
         environment_state: Option<EnvironmentState>,
+    ) -> Result<Deployment> {
+        self.update_deployment_with(deployment, environment_state, &DeploymentWrite::default())
+            .await
+    }
+    /// Stores a deployment's progress (state, percentage, completion time, event log, next due
+    /// time) if its stored revision still equals `deployment.revision` (else
+    /// `Conflict::RevisionChanged`), with
+    /// `revision + 1`; what it deployed, and how, never changes after the start. Sets the
+    /// environment's state in the same transaction when `environment_state` is given. Checks
+    /// `write.precondition` in that transaction after locking the environment (else
+    /// `Refused`), and stores `write.outbox`'s messages keyed by the new revision. Returns
+    /// the deployment as stored; a refused update writes nothing.
+    async fn update_deployment_with(
+        &self,
+        deployment: &Deployment,
+        environment_state: Option<EnvironmentState>,
+        write: &DeploymentWrite,
     ) -> Result<Deployment>;
     /// Deployments whose `next_due_at` is at or before `now`, earliest first, at most `limit`.
     async fn due_deployments(&self, now: ramp_clock::Timestamp, limit: usize) -> Result<Vec<Deployment>>;

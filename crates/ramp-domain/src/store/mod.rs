@@ -7,11 +7,15 @@
 
 mod appconfig;
 mod cluster;
+mod outbox;
 mod tags;
+mod write;
 
 pub use appconfig::AppConfigStore;
 pub use cluster::{Change, ClusterStore, Lease};
+pub use outbox::{OutboxEntry, OutboxStatus, OutboxStore};
 pub use tags::{TagStore, TaggedResource};
+pub use write::{DeploymentWrite, Precondition, Refusal};
 
 /// What kind of resource a store error is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +68,9 @@ pub enum Error {
     /// The store itself failed (I/O, corruption, a bug): a 500 for the client.
     #[error("storage failure: {0}")]
     Unavailable(String),
+    /// A write's precondition (`store::Precondition`) did not hold; nothing was written.
+    #[error("refused: {0:?}")]
+    Refused(Refusal),
 }
 
 impl Error {
@@ -100,6 +107,6 @@ pub enum LabelFilter {
 /// Everything ramp keeps, by concern: one store per service ramp hosts, the tags every service
 /// shares, and what the nodes coordinate through. A backend implements each trait; callers hold
 /// `Arc<dyn Store>` and upcast to the one concern they need.
-pub trait Store: AppConfigStore + TagStore + ClusterStore {}
+pub trait Store: AppConfigStore + TagStore + ClusterStore + OutboxStore {}
 
-impl<T: AppConfigStore + TagStore + ClusterStore> Store for T {}
+impl<T: AppConfigStore + TagStore + ClusterStore + OutboxStore> Store for T {}

@@ -93,7 +93,8 @@ async fn clock(State(state): State<Arc<AppState>>) -> Json<serde_json::Value> {
 }
 
 /// The deployment engine on this node: how long after their due time milestones were durable
-/// (real milliseconds, since start), and, when several nodes share the store, which one drives.
+/// (real milliseconds, since start), when several nodes share the store which one drives, and
+/// the outbox's delivery state (pending entries, the oldest one's age on ramp's clock).
 async fn engine(State(state): State<Arc<AppState>>) -> Response {
     let lag = state.engine.lag();
     let leadership = match state.engine.leadership().await {
@@ -113,9 +114,21 @@ async fn engine(State(state): State<Arc<AppState>>) -> Response {
             "LeaseExpiresAt": status.lease.as_ref().map(|lease| lease.expires_at.to_iso8601()),
         })
     });
+    let outbox = match state.engine.outbox().await {
+        Ok(outbox) => outbox,
+        Err(e) => return admin_error(StatusCode::SERVICE_UNAVAILABLE, format!("cannot read the outbox: {e}")),
+    };
+    let now = state.clock.now();
     Json(json!({
         "Lag": { "Count": lag.count, "P50Millis": lag.p50_millis, "P99Millis": lag.p99_millis, "MaxMillis": lag.max_millis },
         "Leadership": leadership,
+        "Outbox": {
+            "Pending": outbox.pending,
+            "Failing": outbox.failing,
+            "Delivered": outbox.delivered,
+            "OldestPendingAt": outbox.oldest_pending_at.map(|t| t.to_iso8601()),
+            "OldestPendingAgeMillis": outbox.oldest_pending_at.map(|t| (now.millis() - t.millis()).max(0)),
+        },
     }))
     .into_response()
 }

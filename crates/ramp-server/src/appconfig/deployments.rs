@@ -1,7 +1,7 @@
 use http::StatusCode;
 use ramp_domain::appconfig::StartDeploymentRequest;
 use ramp_domain::arn::Scope;
-use ramp_domain::deployment::{Deployment, DeploymentObserver};
+use ramp_domain::deployment::Deployment;
 use ramp_protocol::appconfig::{inputs, shapes};
 use ramp_protocol::{AwsError, AwsResponse};
 
@@ -81,8 +81,6 @@ pub async fn start(state: &AppState, scope: &Scope, input: inputs::StartDeployme
         .start_deployment(scope, &input.application_id, &input.environment_id, request)
         .await
         .map_err(to_aws)?;
-    state.dataplane.changed(&deployment).await;
-    state.engine.wake();
     AwsResponse::json(StatusCode::CREATED, &shape(state, scope, deployment))
 }
 
@@ -134,7 +132,5 @@ pub async fn stop(state: &AppState, scope: &Scope, input: inputs::StopDeployment
         )
         .await
         .map_err(to_aws)?;
-    state.dataplane.changed(&deployment).await;
-    state.engine.wake();
     AwsResponse::json(StatusCode::ACCEPTED, &shape(state, scope, deployment))
 }

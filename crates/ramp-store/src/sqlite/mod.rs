@@ -13,6 +13,8 @@ mod deployments;
 mod environments;
 mod hosted_versions;
 mod leases;
+mod outbox;
+mod precondition;
 mod settings;
 mod sql;
 mod tags;
@@ -29,7 +31,8 @@ use ramp_domain::entities::{
     HostedVersion, HostedVersionInfo, NewHostedVersion, Tags,
 };
 use ramp_domain::store::{
-    AppConfigStore, ClusterStore, Error, LabelFilter, Lease, Listed, Result, Slice, TagStore, TaggedResource,
+    AppConfigStore, ClusterStore, DeploymentWrite, Error, LabelFilter, Lease, Listed, Result, Slice, TagStore,
+    TaggedResource,
 };
 use rusqlite::{Connection, OpenFlags, Transaction};
 use rusqlite_migration::{M, Migrations};
@@ -45,6 +48,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/sqlite/001_initial.sql")),
         M::up(include_str!("../../migrations/sqlite/002_deployments.sql")),
         M::up(include_str!("../../migrations/sqlite/003_leases.sql")),
+        M::up(include_str!("../../migrations/sqlite/004_outbox.sql")),
     ])
 }
 
@@ -377,22 +381,29 @@ impl AppConfigStore for SqliteStore {
 
     // ---- deployments ----
 
-    async fn start_deployment(
+    async fn start_deployment_with(
         &self,
         deployment: &Deployment,
         content: &DeployedContent,
         environment_arn: &str,
         tags: &Tags,
+        write: &DeploymentWrite,
     ) -> Result<Deployment> {
         let encoded = encode(deployment)?;
-        let (deployment, content, environment_arn, tags) = (
+        let (deployment, content, environment_arn, tags, write) = (
             deployment.clone(),
             content.clone(),
             environment_arn.to_owned(),
             tags.clone(),
+            write.clone(),
         );
-        self.write(move |tx| deployments::start(tx, &deployment, &encoded, &content, &environment_arn, &tags))
-            .await
+        // One job, so one savepoint: the deployment and its outbox messages commit together.
+        self.write(move |tx| {
+            let stored = deployments::start(tx, &deployment, &encoded, &content, &environment_arn, &tags)?;
+            outbox::insert(tx, &stored, &write.outbox)?;
+            Ok(stored)
+        })
+        .await
     }
 
     async fn deployment(&self, application_id: &str, environment_id: &str, number: i64) -> Result<Option<Deployment>> {
@@ -408,15 +419,22 @@ impl AppConfigStore for SqliteStore {
         self.read(|conn| deployments::list(conn, application_id, environment_id, slice))
     }
 
-    async fn update_deployment(
+    async fn update_deployment_with(
         &self,
         deployment: &Deployment,
         environment_state: Option<EnvironmentState>,
+        write: &DeploymentWrite,
     ) -> Result<Deployment> {
         let encoded = encode(deployment)?;
-        let deployment = deployment.clone();
-        self.write(move |tx| deployments::update(tx, &deployment, &encoded, environment_state))
-            .await
+        let (deployment, write) = (deployment.clone(), write.clone());
+        // The single writer runs the check, the write and the outbox insert as one step.
+        self.write(move |tx| {
+            precondition::check(tx, &deployment, write.precondition)?;
+            let stored = deployments::update(tx, &deployment, &encoded, environment_state)?;
+            outbox::insert(tx, &stored, &write.outbox)?;
+            Ok(stored)
+        })
+        .await
     }
 
     async fn due_deployments(&self, now: Timestamp, limit: usize) -> Result<Vec<Deployment>> {
