@@ -17,6 +17,7 @@ mod alarms;
 mod lag;
 pub mod leadership;
 pub mod outbox;
+mod rounds;
 
 pub use lag::LagStats;
 pub use leadership::{Leadership, LeadershipStatus};
@@ -32,14 +33,13 @@ use ramp_domain::store::{self, Change, Precondition, Store};
 use ramp_domain::transition::{Origin, Transition, TransitionSubscriber, Transitions};
 use tokio::sync::{Notify, broadcast};
 
+use crate::rounds::{Rounds, Wait};
+
 /// Deployments read and written per round of a tick; their writes share group commits.
 const BATCH: usize = 512;
 
 /// How many times alarm rollbacks are re-read after racing another writer within one tick.
 const RACE_ROUNDS: usize = 5;
-
-/// Real time to wait before retrying work that a tick could not save.
-const RETRY_AFTER: std::time::Duration = std::time::Duration::from_millis(250);
 
 pub struct Engine {
     store: Arc<dyn Store>,
@@ -198,40 +198,13 @@ impl Engine {
     /// With leadership, a follower only tries to take the lease every `RENEW_EVERY`, and the
     /// leader wakes at least that often to renew it.
     pub async fn run(self: Arc<Self>, shutdown: impl Future<Output = ()>) {
-        tokio::pin!(shutdown);
-        loop {
-            let leading = match &self.leadership {
-                Some(leadership) => leadership.hold(self.store.as_ref()).await,
-                None => true,
-            };
-            let next = if leading {
-                self.tick_and_look_ahead().await
-            } else {
-                Wait::Forever
-            };
-            let until_due = async {
-                match next {
-                    Wait::Retry => tokio::time::sleep(RETRY_AFTER).await,
-                    Wait::Until(due) => ramp_clock::sleep_until(self.clock.as_ref(), due).await,
-                    Wait::Forever => std::future::pending().await,
-                }
-            };
-            let renew = async {
-                match self.leadership {
-                    Some(_) => tokio::time::sleep(leadership::RENEW_EVERY).await,
-                    None => std::future::pending().await,
-                }
-            };
-            tokio::select! {
-                _ = &mut shutdown => break,
-                _ = self.wake.notified() => {}
-                _ = until_due => {}
-                _ = renew => {}
-            }
-        }
-        if let Some(leadership) = &self.leadership {
-            leadership.release(self.store.as_ref()).await;
-        }
+        let rounds = Rounds {
+            store: self.store.as_ref(),
+            clock: self.clock.as_ref(),
+            leadership: self.leadership.as_ref(),
+            wake: &self.wake,
+        };
+        rounds.run(shutdown, || self.tick_and_look_ahead()).await;
     }
 
     /// One round of the loop: everything due now, then when to look again.
@@ -353,11 +326,4 @@ enum Saved {
     Raced,
     /// The store failed (logged).
     Failed,
-}
-
-/// What the loop waits for after a round.
-enum Wait {
-    Retry,
-    Until(Timestamp),
-    Forever,
 }

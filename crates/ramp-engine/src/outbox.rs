@@ -28,7 +28,8 @@ use ramp_domain::store::{self, OutboxEntry, OutboxStatus, Store};
 use ramp_domain::transition::{Transition, TransitionSubscriber};
 use tokio::sync::Notify;
 
-use crate::leadership::{self, Leadership};
+use crate::leadership::Leadership;
+use crate::rounds::{Rounds, Wait};
 
 /// The name of the deliverer's lease in the store.
 pub const LEASE_NAME: &str = "outbox";
@@ -42,8 +43,6 @@ pub const RETENTION: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 const PRUNE_EVERY: Duration = Duration::from_secs(60 * 60);
 /// Entries read per round.
 const BATCH: usize = 256;
-/// Real time to wait before trying again after the store failed.
-const RETRY_AFTER: Duration = Duration::from_millis(250);
 
 /// The delay before attempt `attempts + 1`, after `attempts` failures (`attempts ≥ 1`).
 pub fn backoff(attempts: i64) -> Duration {
@@ -174,36 +173,13 @@ impl Deliverer {
     /// Runs until `shutdown` resolves: deliver, then sleep until the next retry is due, a
     /// transition wakes it or (with a lease) the next renewal.
     pub async fn run(self: Arc<Self>, shutdown: impl Future<Output = ()>) {
-        tokio::pin!(shutdown);
-        loop {
-            let leading = match &self.leadership {
-                Some(leadership) => leadership.hold(self.store.as_ref()).await,
-                None => true,
-            };
-            let next = if leading { self.round().await } else { Wait::Forever };
-            let until_due = async {
-                match next {
-                    Wait::Retry => tokio::time::sleep(RETRY_AFTER).await,
-                    Wait::Until(due) => ramp_clock::sleep_until(self.clock.as_ref(), due).await,
-                    Wait::Forever => std::future::pending().await,
-                }
-            };
-            let renew = async {
-                match self.leadership {
-                    Some(_) => tokio::time::sleep(leadership::RENEW_EVERY).await,
-                    None => std::future::pending().await,
-                }
-            };
-            tokio::select! {
-                _ = &mut shutdown => break,
-                _ = self.wake.notified() => {}
-                _ = until_due => {}
-                _ = renew => {}
-            }
-        }
-        if let Some(leadership) = &self.leadership {
-            leadership.release(self.store.as_ref()).await;
-        }
+        let rounds = Rounds {
+            store: self.store.as_ref(),
+            clock: self.clock.as_ref(),
+            leadership: self.leadership.as_ref(),
+            wake: &self.wake,
+        };
+        rounds.run(shutdown, || self.round()).await;
     }
 
     async fn round(&self) -> Wait {
@@ -230,13 +206,6 @@ impl Deliverer {
     pub async fn status(&self) -> store::Result<OutboxStatus> {
         self.store.outbox_status().await
     }
-}
-
-/// What the loop waits for after a round.
-enum Wait {
-    Retry,
-    Until(Timestamp),
-    Forever,
 }
 
 struct Wake(Arc<Notify>);
