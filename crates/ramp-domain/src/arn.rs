@@ -39,7 +39,7 @@ impl Scope {
 }
 
 /// The partition of a region, for ARNs.
-fn partition(region: &str) -> &'static str {
+pub(crate) fn partition(region: &str) -> &'static str {
     if region.starts_with("cn-") {
         "aws-cn"
     } else if region.starts_with("us-gov-") {

@@ -58,6 +58,12 @@ pub(crate) fn kind_name(kind: ResourceKind) -> &'static str {
         ResourceKind::DeploymentStrategy => "DeploymentStrategy",
         ResourceKind::Deployment => "Deployment",
         ResourceKind::DeployedContent => "DeployedContent",
+        ResourceKind::AmplifyApp => "App",
+        ResourceKind::AmplifyBranch => "Branch",
+        ResourceKind::AmplifyJob => "Job",
+        ResourceKind::AmplifyDomainAssociation => "DomainAssociation",
+        ResourceKind::AmplifyWebhook => "Webhook",
+        ResourceKind::AmplifyBackendEnvironment => "BackendEnvironment",
     }
 }
 
@@ -76,6 +82,17 @@ fn conflict_message(conflict: &store::Conflict) -> String {
         Conflict::RevisionChanged { number, revision } => {
             format!("deployment {number} was changed since revision {revision}")
         }
+        // Amplify's own words (spec/amplify.md §5).
+        Conflict::JobUnfinished { number } => format!(
+            "The last job(deployment) {number} was not finished, please wait until it finish or use StopJob \
+             operation to cancel it before creating a new deployment."
+        ),
+        Conflict::JobActive { number } => {
+            format!("Job {number} is the deployment the branch serves; deploy another job before deleting it.")
+        }
+        Conflict::JobNotCreated { number } => {
+            format!("Job {number} has already started; it takes no more uploads.")
+        }
     }
 }
 
@@ -89,6 +106,12 @@ fn lowercase_name(kind: ResourceKind) -> &'static str {
         ResourceKind::DeploymentStrategy => "deployment strategy",
         ResourceKind::Deployment => "deployment",
         ResourceKind::DeployedContent => "deployment content",
+        ResourceKind::AmplifyApp => "app",
+        ResourceKind::AmplifyBranch => "branch",
+        ResourceKind::AmplifyJob => "job",
+        ResourceKind::AmplifyDomainAssociation => "domain association",
+        ResourceKind::AmplifyWebhook => "webhook",
+        ResourceKind::AmplifyBackendEnvironment => "backend environment",
     }
 }
 

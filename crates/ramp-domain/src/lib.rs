@@ -16,4 +16,5 @@ pub mod store;
 pub mod transition;
 
 pub use error::{Error, Result};
+pub mod amplify;
 pub mod appconfig;

@@ -102,6 +102,12 @@ async fn lock_tagged(conn: &mut PgConnection, resource: &TaggedResource) -> Resu
             ResourceKind::Deployment,
         ),
         TaggedResource::Predefined => return Ok(()),
+        // Amplify resources are not stored by this backend yet.
+        TaggedResource::AmplifyApp { .. }
+        | TaggedResource::AmplifyBranch { .. }
+        | TaggedResource::AmplifyJob { .. } => {
+            return Err(Error::NotFound(ResourceKind::AmplifyApp));
+        }
     };
     must_exist(conn, check, kind).await
 }

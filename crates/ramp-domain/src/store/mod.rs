@@ -5,12 +5,14 @@
 //! number) so that every implementation enforces them inside its transaction rather than with a
 //! racy read-then-write in the caller.
 
+mod amplify;
 mod appconfig;
 mod cluster;
 mod outbox;
 mod tags;
 mod write;
 
+pub use amplify::AmplifyStore;
 pub use appconfig::AppConfigStore;
 pub use cluster::{Change, ClusterStore, Lease};
 pub use outbox::{OutboxEntry, OutboxStatus, OutboxStore};
@@ -28,6 +30,12 @@ pub enum ResourceKind {
     Deployment,
     /// The content a deployment delivers, stored beside it.
     DeployedContent,
+    AmplifyApp,
+    AmplifyBranch,
+    AmplifyJob,
+    AmplifyDomainAssociation,
+    AmplifyWebhook,
+    AmplifyBackendEnvironment,
 }
 
 /// Which precondition of a write failed, with the facts the domain needs to word it: the store
@@ -46,6 +54,13 @@ pub enum Conflict {
     /// Deployment `number` is no longer at `revision`: someone else saved it meanwhile. The only
     /// conflict a caller may resolve by reading again and retrying.
     RevisionChanged { number: i64, revision: i64 },
+    /// Amplify job `number` of the branch is not finished (one unfinished job per branch,
+    /// spec/amplify.md §7.3).
+    JobUnfinished { number: i64 },
+    /// Amplify job `number` is the one its branch serves.
+    JobActive { number: i64 },
+    /// The Amplify job has left `Created`: it takes no more uploads.
+    JobNotCreated { number: i64 },
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]

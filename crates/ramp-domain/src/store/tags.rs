@@ -35,6 +35,21 @@ pub enum TaggedResource {
         environment_id: String,
         number: i64,
     },
+    AmplifyApp {
+        region: String,
+        app_id: String,
+    },
+    AmplifyBranch {
+        region: String,
+        app_id: String,
+        branch_name: String,
+    },
+    AmplifyJob {
+        region: String,
+        app_id: String,
+        branch_name: String,
+        number: i64,
+    },
     /// A resource ramp defines without storing it (AWS's predefined deployment strategies):
     /// always there, never deleted, nothing to check.
     Predefined,

@@ -76,6 +76,10 @@ fn must_exist_tagged(conn: &Connection, resource: &TaggedResource) -> Result<()>
             ResourceKind::Deployment,
         ),
         TaggedResource::Predefined => Ok(()),
+        // Amplify resources are not stored by this backend yet.
+        TaggedResource::AmplifyApp { .. }
+        | TaggedResource::AmplifyBranch { .. }
+        | TaggedResource::AmplifyJob { .. } => Err(Error::NotFound(ResourceKind::AmplifyApp)),
     }
 }
 
