@@ -72,8 +72,11 @@ mod tests {
     use super::*;
     use crate::routing::Match;
 
-    /// One request per operation, as an SDK sends it, and the labels it must carry.
-    const REQUESTS: &[(&str, &str, Op, &[(&str, &str)])] = &[
+    /// A request as an SDK sends it: method, path, the operation and the labels it must carry.
+    type Request = (&'static str, &'static str, Op, &'static [(&'static str, &'static str)]);
+
+    /// One request per operation.
+    const REQUESTS: &[Request] = &[
         ("POST", "/apps", Op::CreateApp, &[]),
         (
             "POST",
