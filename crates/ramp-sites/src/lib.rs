@@ -15,5 +15,6 @@
 //! resources to these types.
 
 pub mod manifest;
+pub mod source;
 
 pub use manifest::{Encoded, Manifest, ManifestError, SiteFile};
