@@ -86,7 +86,13 @@ impl S3Source {
                 key: None,
             });
         }
-        // object_store's rules for a path, so the key means exactly what it says.
+        // object_store's rules for a path, so the key means exactly what it says; it would
+        // silently drop a leading `/`, so empty segments are refused here first.
+        if key.split('/').any(str::is_empty) {
+            return Err(invalid(format!(
+                "the key {key:?} is not usable: it has an empty segment"
+            )));
+        }
         Path::parse(key).map_err(|e| invalid(format!("the key {key:?} is not usable: {e}")))?;
         Ok(S3Source {
             bucket: bucket.to_owned(),
@@ -362,7 +368,11 @@ impl BucketAccess {
                 .with_access_key_id(key)
                 .with_secret_access_key(secret),
             (None, None) => AmazonS3Builder::from_env(),
-            _ => return Err(config("an access key ID and secret access key must be given together".to_owned())),
+            _ => {
+                return Err(config(
+                    "an access key ID and secret access key must be given together".to_owned(),
+                ));
+            }
         };
         builder = builder.with_bucket_name(source.bucket()).with_retry(retry());
         if let Some(region) = &options.region {

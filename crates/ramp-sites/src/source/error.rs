@@ -42,7 +42,11 @@ pub enum SourceError {
     },
 
     #[error("{subject} host {host} could not be resolved: {cause}")]
-    Unresolvable { subject: Subject, host: String, cause: String },
+    Unresolvable {
+        subject: Subject,
+        host: String,
+        cause: String,
+    },
 
     #[error("sourceUrl redirected more than {limit} times")]
     TooManyRedirects { limit: usize },
@@ -104,7 +108,9 @@ pub enum SourceError {
 pub enum Subject {
     SourceUrl,
     /// The `number`th redirect (from 1).
-    Redirect { number: usize },
+    Redirect {
+        number: usize,
+    },
 }
 
 impl std::fmt::Display for Subject {

@@ -59,7 +59,12 @@ pub async fn fetch_zip(url: &str, policy: &FetchPolicy, into: &Path) -> Result<u
     fetch_with(url, policy, &Guard::system(policy.allow_private), into).await
 }
 
-pub(crate) async fn fetch_with(url: &str, policy: &FetchPolicy, guard: &Guard, into: &Path) -> Result<u64, SourceError> {
+pub(crate) async fn fetch_with(
+    url: &str,
+    policy: &FetchPolicy,
+    guard: &Guard,
+    into: &Path,
+) -> Result<u64, SourceError> {
     let fetched = match tokio::time::timeout(policy.timeout, follow(url, policy, guard, into)).await {
         Ok(fetched) => fetched,
         Err(_elapsed) => Err(SourceError::Timeout { limit: policy.timeout }),
@@ -127,7 +132,11 @@ async fn request(url: &Url, vetted: &Vetted, policy: &FetchPolicy) -> Result<Res
         .retry(reqwest::retry::never())
         .referer(false)
         .connect_timeout(policy.connect_timeout)
-        .user_agent(concat!("ramp/", env!("CARGO_PKG_VERSION"), " (Amplify Hosting sourceUrl fetch)"))
+        .user_agent(concat!(
+            "ramp/",
+            env!("CARGO_PKG_VERSION"),
+            " (Amplify Hosting sourceUrl fetch)"
+        ))
         .dns_resolver(Arc::new(RefuseEveryName));
     if let Some(domain) = &vetted.domain {
         builder = builder.resolve_to_addrs(domain, &vetted.addresses);
