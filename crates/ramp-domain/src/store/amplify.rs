@@ -136,9 +136,9 @@ pub trait AmplifyStore: Send + Sync + 'static {
     async fn serving_state(&self, skew_since: Timestamp) -> Result<ServingState>;
 
     // ---- access log ----
-    async fn record_access(&self, entries: &[AccessLogEntry]) -> Result<()>;
+    async fn record_site_requests(&self, entries: &[AccessLogEntry]) -> Result<()>;
     /// The app's entries with `from <= time < to`, oldest first, at most `limit`.
-    async fn access_log(
+    async fn site_requests(
         &self,
         region: &str,
         app_id: &str,
@@ -147,5 +147,5 @@ pub trait AmplifyStore: Send + Sync + 'static {
         limit: usize,
     ) -> Result<Vec<AccessLogEntry>>;
     /// Deletes entries older than `before`.
-    async fn prune_access_log(&self, before: Timestamp) -> Result<u64>;
+    async fn prune_site_requests(&self, before: Timestamp) -> Result<u64>;
 }
