@@ -17,6 +17,8 @@ use crate::location::{BlobLocation, S3Options};
 
 /// Content hashed above this size is hashed on a blocking thread, not the async runtime.
 const INLINE_HASH_LIMIT: usize = 256 * 1024;
+/// Part size of streamed writes (S3's minimum part is 5 MiB).
+const STREAM_CHUNK: usize = 8 * 1024 * 1024;
 
 /// A content-addressed blob store. Cloning is cheap and clones share one connection pool.
 ///
@@ -116,6 +118,90 @@ impl Blobs {
             });
         }
         Ok(Some(content))
+    }
+
+    /// Stores the content of the file at `path` (already hashed by the caller as `digest`,
+    /// e.g. while it was received) without holding it in memory: it is streamed in parts
+    /// (multipart on S3). Content already stored is not written again.
+    pub async fn put_file(&self, path: &std::path::Path, digest: Digest) -> Result<(), Error> {
+        use tokio::io::AsyncReadExt as _;
+        let key = key(&digest);
+        if self.contains(digest).await? {
+            return Ok(());
+        }
+        let io_error = |e: std::io::Error| Error::Storage {
+            backend: self.description.to_string(),
+            operation: "reading the file to store",
+            key: key.to_string(),
+            cause: e.to_string(),
+        };
+        let mut file = tokio::fs::File::open(path).await.map_err(io_error)?;
+        let upload = self
+            .store
+            .put_multipart(&key)
+            .await
+            .map_err(|e| self.storage_error("writing", &key, &e))?;
+        let mut write = object_store::WriteMultipart::new_with_chunk_size(upload, STREAM_CHUNK);
+        let mut buffer = vec![0; STREAM_CHUNK];
+        loop {
+            let read = match file.read(&mut buffer).await {
+                Ok(read) => read,
+                Err(e) => {
+                    let _ = write.abort().await;
+                    return Err(io_error(e));
+                }
+            };
+            if read == 0 {
+                break;
+            }
+            write
+                .wait_for_capacity(4)
+                .await
+                .map_err(|e| self.storage_error("writing", &key, &e))?;
+            write.write(&buffer[..read]);
+        }
+        write
+            .finish()
+            .await
+            .map_err(|e| self.storage_error("writing", &key, &e))?;
+        Ok(())
+    }
+
+    /// Writes the content named `digest` to the file at `path` without holding it in memory,
+    /// checking it against its name as it streams; `Ok(false)` when it is not stored.
+    pub async fn get_to_file(&self, digest: Digest, path: &std::path::Path) -> Result<bool, Error> {
+        use sha2::Digest as _;
+        use tokio::io::AsyncWriteExt as _;
+        let key = key(&digest);
+        let found = match self.store.get(&key).await {
+            Ok(found) => found,
+            Err(object_store::Error::NotFound { .. }) => return Ok(false),
+            Err(e) => return Err(self.storage_error("reading", &key, &e)),
+        };
+        let io_error = |e: std::io::Error| Error::Storage {
+            backend: self.description.to_string(),
+            operation: "writing the blob to a file",
+            key: key.to_string(),
+            cause: e.to_string(),
+        };
+        let mut file = tokio::fs::File::create(path).await.map_err(io_error)?;
+        let mut hasher = sha2::Sha256::new();
+        let mut stream = found.into_stream();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| self.storage_error("reading", &key, &e))?;
+            hasher.update(&chunk);
+            file.write_all(&chunk).await.map_err(io_error)?;
+        }
+        file.flush().await.map_err(io_error)?;
+        let actual = Digest::from_bytes(hasher.finalize().into());
+        if actual != digest {
+            return Err(Error::Corrupt {
+                backend: self.description.to_string(),
+                key: key.to_string(),
+                actual,
+            });
+        }
+        Ok(true)
     }
 
     /// Whether content named `digest` is stored (without reading or checking it).

@@ -44,6 +44,12 @@ impl Digest {
         Ok(Digest(bytes))
     }
 
+    /// The digest whose raw bytes are `bytes` (a SHA-256 computed elsewhere, e.g. while
+    /// streaming).
+    pub fn from_bytes(bytes: [u8; 32]) -> Digest {
+        Digest(bytes)
+    }
+
     /// The 32 raw bytes.
     pub fn as_bytes(&self) -> &[u8; 32] {
         &self.0

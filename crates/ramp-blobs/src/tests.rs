@@ -159,3 +159,29 @@ async fn in_memory_store_behaves_like_the_others() {
     assert_eq!(blobs.clone().get(digest).await.unwrap().as_deref(), Some(&b"x"[..]));
     assert_eq!(blobs.describe(), "memory");
 }
+
+#[tokio::test]
+async fn files_stream_in_and_out_checked_against_their_digest() {
+    let dir = tempfile::tempdir().unwrap();
+    let blobs = open(&dir.path().join("blobs")).await;
+    // Larger than one streamed part, so the multipart path writes several parts.
+    let content: Vec<u8> = (0..9 * 1024 * 1024).map(|i| (i % 251) as u8).collect();
+    let source = dir.path().join("upload.zip");
+    std::fs::write(&source, &content).unwrap();
+    let digest = Digest::of(&content);
+
+    blobs.put_file(&source, digest).await.unwrap();
+    assert_eq!(blobs.get(digest).await.unwrap().unwrap(), content);
+
+    let copy = dir.path().join("copy.zip");
+    assert!(blobs.get_to_file(digest, &copy).await.unwrap());
+    assert_eq!(std::fs::read(&copy).unwrap(), content);
+    assert!(!blobs.get_to_file(Digest::of(b"absent"), &copy).await.unwrap());
+
+    // A file whose content is not what its digest says is stored under that name only if
+    // the caller lied; reading it back then reports the corruption instead of the content.
+    let liar = Digest::of(b"something else");
+    blobs.put_file(&source, liar).await.unwrap();
+    let error = blobs.get_to_file(liar, &copy).await.unwrap_err();
+    assert!(matches!(error, Error::Corrupt { .. }), "{error}");
+}
