@@ -9,6 +9,7 @@ mod branches;
 mod domains;
 pub mod ids;
 mod jobs;
+pub mod links;
 mod resources;
 mod service;
 mod tags;

@@ -45,6 +45,7 @@ pub struct Amplify {
     pub(super) clock: SharedClock,
     pub(super) quotas: Quotas,
     pages: PageTokens,
+    links: super::links::Links,
     /// The sites domain: an app's `defaultDomain` is `{appId}.{sites_domain}` (spec §8.1).
     pub(super) sites_domain: String,
 }
@@ -54,17 +55,29 @@ impl Amplify {
     /// survive restarts and every node accepts the others'.
     pub async fn new(store: Arc<dyn Store>, clock: SharedClock, quotas: Quotas, sites_domain: String) -> Result<Self> {
         let key = store.secret("page-token-key", &crate::ids::new_secret()).await?;
+        let link_key = store.secret("amplify-link-key", &crate::ids::new_secret()).await?;
         Ok(Self {
             store,
             clock,
             quotas,
             pages: PageTokens::new(key),
+            links: super::links::Links::new(&link_key),
             sites_domain,
         })
     }
 
     pub(super) fn now(&self) -> Timestamp {
         self.clock.now()
+    }
+
+    /// The signer of the links this service's answers carry (upload URLs, downloads).
+    pub fn links(&self) -> &super::links::Links {
+        &self.links
+    }
+
+    /// ramp's clock, for the links' expiry.
+    pub fn now_time(&self) -> Timestamp {
+        self.now()
     }
 
     pub fn sites_domain(&self) -> &str {
