@@ -206,6 +206,7 @@ async fn state(services: Registry, sites: Option<Arc<dyn SiteHost>>, credentials
         max_body_bytes: 1024 * 1024,
         services,
         sites,
+        amplify: None,
     })
 }
 

@@ -257,6 +257,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         max_body_bytes,
         services: ramp_server::services(),
         sites: None,
+        amplify: None,
     });
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await

@@ -336,6 +336,22 @@ impl Amplify {
         .await
     }
 
+    /// ramp stopped while the job was running: back to PENDING, to be deployed again from
+    /// the start (ingest is idempotent).
+    pub async fn job_requeued(&self, key: &JobKey) -> Result<Option<Job>> {
+        self.report(key, |job, _| {
+            if !matches!(job.status, JobStatus::Running | JobStatus::Provisioning) {
+                return None;
+            }
+            job.status = JobStatus::Pending;
+            job.steps.clear();
+            job.log
+                .push("[WARNING]: ramp stopped during the deployment; deploying again.".to_owned());
+            Some(false)
+        })
+        .await
+    }
+
     /// The DEPLOY step stored the deploy: the job succeeds and the branch serves it, in one
     /// write. A job stopped meanwhile is cancelled instead and the branch keeps its deploy.
     pub async fn job_succeeded(
