@@ -13,6 +13,7 @@ mod appconfig;
 mod appconfigdata;
 pub mod auth;
 mod errors;
+pub mod hosting;
 mod pipeline;
 pub mod registry;
 mod request_id;
@@ -68,6 +69,8 @@ pub struct AppState {
     pub sites: Option<Arc<dyn SiteHost>>,
     /// Amplify Hosting's control plane, when this server hosts it.
     pub amplify: Option<AmplifyState>,
+    /// Amplify Hosting's runtime (job runner, site table, links' endpoints), when hosted.
+    pub hosting: Option<Arc<hosting::Hosting>>,
 }
 
 /// Amplify Hosting's control plane and how its handlers reach the hosting runtime (the job

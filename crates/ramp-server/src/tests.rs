@@ -207,6 +207,7 @@ async fn state(services: Registry, sites: Option<Arc<dyn SiteHost>>, credentials
         services,
         sites,
         amplify: None,
+        hosting: None,
     })
 }
 
