@@ -242,3 +242,87 @@ fn the_foreign_arn_error_is_declared_by_every_tagging_model() {
         }
     }
 }
+
+#[test]
+fn amplify_operations_are_routed_with_the_models_method_and_uri() {
+    use ramp_protocol::amplify::{Op, ROUTES};
+    let model = botocore_model("amplify/2017-07-25");
+    let operations = model["operations"].as_object().unwrap();
+    assert_eq!(
+        operations.len(),
+        Op::ALL.len(),
+        "ramp routes exactly the model's operations"
+    );
+    assert_eq!(ROUTES.routes().count(), Op::ALL.len(), "one route per operation");
+    for (name, operation) in operations {
+        let http = &operation["http"];
+        let mut routes = ROUTES.routes().filter(|r| r.op.name() == name);
+        let route = routes.next().unwrap_or_else(|| panic!("{name} is not routed"));
+        assert!(routes.next().is_none(), "{name} is routed twice");
+        assert_eq!(route.method.as_str(), http["method"].as_str().unwrap(), "{name}");
+        assert_eq!(
+            route.template,
+            http["requestUri"].as_str().unwrap().split('?').next().unwrap(),
+            "{name}"
+        );
+    }
+    assert_eq!(model["metadata"]["signingName"], "amplify");
+}
+
+#[test]
+fn amplify_error_statuses_match_the_models_exception_shapes() {
+    use ramp_protocol::amplify::{DIALECT, errors};
+    let model = botocore_model("amplify/2017-07-25");
+    let modelled: BTreeMap<&str, Option<u64>> = model["shapes"]
+        .as_object()
+        .expect("model shapes")
+        .iter()
+        .filter(|(_, shape)| shape["exception"].as_bool() == Some(true))
+        .map(|(name, shape)| (name.as_str(), shape["error"]["httpStatusCode"].as_u64()))
+        .collect();
+
+    // Rendered in Amplify's dialect, as every Amplify answer is.
+    let ramp = [
+        AwsError::bad_request("m"),
+        errors::unauthorized("m"),
+        errors::not_found("m"),
+        errors::resource_not_found("m"),
+        errors::limit_exceeded("m"),
+        errors::internal_failure("m"),
+        errors::dependent_service_failure("m"),
+        AwsError::body_too_large(1024, 2048),
+        AwsError::internal(),
+    ];
+    let mut mismatches = Vec::new();
+    for error in &ramp {
+        let (name, status) = (error.name(&DIALECT), error.status(&DIALECT));
+        match modelled.get(name) {
+            None => mismatches.push(format!("{name}: not an exception shape of the model")),
+            Some(modelled) if *modelled != Some(u64::from(status.as_u16())) => mismatches.push(format!(
+                "{name}: ramp answers {}, model says {modelled:?}",
+                status.as_u16()
+            )),
+            Some(_) => {}
+        }
+        // Every member the model requires is in the body (ResourceNotFoundException: `code` too).
+        let body = error.body(&DIALECT);
+        for required in model["shapes"][name]["required"].as_array().into_iter().flatten() {
+            let member = required.as_str().unwrap_or_default();
+            if body.get(member).is_none() {
+                mismatches.push(format!("{name}: the body lacks the required member {member}"));
+            }
+        }
+    }
+    let covered: BTreeSet<&str> = ramp.iter().map(|e| e.name(&DIALECT)).collect();
+    for name in modelled.keys() {
+        if !covered.contains(name) {
+            mismatches.push(format!("{name}: modelled exception without a ramp constructor"));
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} error mismatch(es) against the botocore amplify model:\n  {}",
+        mismatches.len(),
+        mismatches.join("\n  ")
+    );
+}
