@@ -6,7 +6,7 @@
 //! traversal or symlink tricks have nothing to reach (spec §11.1, §11.3).
 //!
 //! * [`manifest`]: the deploy's file index, stored as a blob of its own.
-//! * `ingest`: archive (zip), per-file uploads, URL and bucket-prefix sources → blobs + manifest,
+//! * [`ingest`]: archive (zip), per-file uploads, URL and bucket-prefix sources → blobs + manifest,
 //!   with the security limits of spec §11.
 //! * `serve`: a deploy plus its app's and branch's settings → HTTP responses (rules, headers,
 //!   basic auth, conditional and range requests, precompressed variants).
@@ -14,6 +14,7 @@
 //! This crate knows nothing of the AWS API or of ramp's store: the server maps Amplify's
 //! resources to these types.
 
+pub mod ingest;
 pub mod manifest;
 
 pub use manifest::{Encoded, Manifest, ManifestError, SiteFile};
