@@ -16,5 +16,6 @@
 
 pub mod ingest;
 pub mod manifest;
+pub mod serve;
 
 pub use manifest::{Encoded, Manifest, ManifestError, SiteFile};
