@@ -17,5 +17,6 @@
 pub mod ingest;
 pub mod manifest;
 pub mod serve;
+pub mod source;
 
 pub use manifest::{Encoded, Manifest, ManifestError, SiteFile};
