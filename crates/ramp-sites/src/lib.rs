@@ -8,8 +8,8 @@
 //! * [`manifest`]: the deploy's file index, stored as a blob of its own.
 //! * [`ingest`]: archive (zip), per-file uploads, URL and bucket-prefix sources → blobs + manifest,
 //!   with the security limits of spec §11.
-//! * `serve`: a deploy plus its app's and branch's settings → HTTP responses (rules, headers,
-//!   basic auth, conditional and range requests, precompressed variants).
+//! * [`serve`]: a deploy plus its app's and branch's settings → HTTP responses (rules, headers,
+//!   basic auth, conditional and range requests, precompressed variants), from a bounded cache.
 //!
 //! This crate knows nothing of the AWS API or of ramp's store: the server maps Amplify's
 //! resources to these types.

@@ -138,3 +138,13 @@ fn site_new_names_which_headers_are_wrong() {
     let error = Site::new(manifest, settings()).unwrap_err();
     assert!(error.to_string().starts_with("the deploy's customHttp.yml"), "{error}");
 }
+
+#[tokio::test]
+async fn options_answers_with_the_custom_headers_of_the_path_for_cors_preflights() {
+    let yaml = "customHeaders:\n  - pattern: '/api/**'\n    headers:\n      - key: Access-Control-Allow-Origin\n        value: '*'\n";
+    let site = deploy(&site_files(), with_app_headers(yaml)).await;
+    let preflight = site.send(http::Method::OPTIONS, "/api/items", &[]).await;
+    assert_eq!(preflight.status(), StatusCode::NO_CONTENT);
+    assert_eq!(header(&preflight, "access-control-allow-origin"), Some("*"));
+    assert_eq!(header(&preflight, "content-length"), None);
+}

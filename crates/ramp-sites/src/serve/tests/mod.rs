@@ -149,3 +149,14 @@ pub fn body(response: &Response<Bytes>) -> &str {
 pub fn digest_of(text: &str) -> Digest {
     Digest::of(text.as_bytes())
 }
+
+/// The server runs `respond` inside axum handlers on a multi-threaded runtime: the site must be
+/// shareable and the future `Send`. (Compiling is the test.)
+#[allow(dead_code)]
+fn sites_are_shareable_and_responding_is_send(site: &Site, parts: &http::request::Parts, content: &Content) {
+    fn shareable<T: Send + Sync>(_: &T) {}
+    fn send<T: Send>(_: T) {}
+    shareable(site);
+    shareable(content);
+    send(site.respond(parts, content));
+}

@@ -185,3 +185,36 @@ async fn site_new_reports_a_bad_rule() {
     .unwrap_err();
     assert!(error.to_string().contains("custom rule 1"), "{error}");
 }
+
+#[tokio::test]
+async fn a_rewrite_to_a_directory_serves_its_index_and_a_missing_target_falls_to_404_rules() {
+    let files = [
+        file("index.html", "home"),
+        file("docs/index.html", "docs"),
+        file("404.html", "gone"),
+    ];
+    let rules = vec![
+        rule("/manual", "/docs", "200"),
+        rule("/old/<*>", "/removed/<*>", "200"),
+        rule("/<*>", "/404.html", "404"),
+    ];
+    let site = deploy(&files, SiteSettings { rules, ..settings() }).await;
+    let manual = site.get("/manual").await;
+    assert_eq!((manual.status(), body(&manual)), (StatusCode::OK, "docs"));
+    let removed = site.get("/old/page").await;
+    assert_eq!((removed.status(), body(&removed)), (StatusCode::NOT_FOUND, "gone"));
+}
+
+#[tokio::test]
+async fn a_rewrite_target_cannot_climb_out_through_a_capture() {
+    let files = [file("index.html", "home"), file("secret.txt", "secret")];
+    let rules = vec![rule("/files/<*>", "/public/<*>", "200")];
+    let site = deploy(&files, SiteSettings { rules, ..settings() }).await;
+    // `<*>` captured `x/../../secret.txt` only if the path had dot segments, which are refused;
+    // an encoded one is refused before rules run.
+    assert_eq!(
+        site.get("/files/%2e%2e/secret.txt").await.status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(site.get("/files/secret.txt").await.status(), StatusCode::NOT_FOUND);
+}
