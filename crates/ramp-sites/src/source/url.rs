@@ -80,7 +80,7 @@ pub(crate) async fn fetch_with(
 async fn follow(url: &str, policy: &FetchPolicy, guard: &Guard, into: &Path) -> Result<u64, SourceError> {
     let mut current = Url::parse(url).map_err(|e| SourceError::InvalidUrl { reason: e.to_string() })?;
     let mut subject = Subject::SourceUrl;
-    for number in 1..=policy.max_redirects + 1 {
+    for number in 1..=policy.max_redirects.saturating_add(1) {
         let vetted = guard.vet(&current, subject).await?;
         let response = request(&current, &vetted, policy).await?;
         let status = response.status();
