@@ -136,7 +136,7 @@ pub trait AmplifyStore: Send + Sync + 'static {
     async fn serving_state(&self, skew_since: Timestamp) -> Result<ServingState>;
 
     // ---- access log ----
-    async fn record_access(&self, entries: &[AccessLogEntry]) -> Result<()>;
+    async fn append_access_log(&self, entries: &[AccessLogEntry]) -> Result<()>;
     /// The app's entries with `from <= time < to`, oldest first, at most `limit`.
     async fn access_log(
         &self,
