@@ -1,8 +1,9 @@
 //! What Amplify Hosting keeps (spec/amplify.md): apps, branches, jobs and their uploads, domain
 //! associations, webhooks, backend environments and the sites' access log.
 //!
-//! Every write bumps one generation counter in its transaction, so a node learns that its site
-//! table is stale with one cheap read (`amplify_generation`).
+//! Every write of a resource (not the access log, which serving requests append to) bumps one
+//! generation counter in its transaction, so a node learns that its site table is stale with
+//! one cheap read (`amplify_generation`).
 //!
 //! ARNs: an app's tags live under its ARN, and a branch's and job's under ARNs that extend it
 //! (`{app arn}/branches/…`, branch names percent-encoded: `amplify::arn`), so deleting a
@@ -79,7 +80,8 @@ pub trait AmplifyStore: Send + Sync + 'static {
         keep: usize,
         skew_since: Timestamp,
     ) -> Result<Vec<Job>>;
-    /// Every manifest and archive blob (SHA-256 hex) any stored job references.
+    /// Every manifest and archive blob (SHA-256 hex) any stored job references, and the files
+    /// uploaded to jobs (not in any manifest until the job deploys), each once.
     async fn referenced_blobs(&self) -> Result<Vec<String>>;
 
     // ---- uploads (fileUploadUrls) ----
@@ -136,9 +138,11 @@ pub trait AmplifyStore: Send + Sync + 'static {
     async fn serving_state(&self, skew_since: Timestamp) -> Result<ServingState>;
 
     // ---- access log ----
-    async fn record_site_requests(&self, entries: &[AccessLogEntry]) -> Result<()>;
+    /// Appends entries (named apart from `AppConfigStore::record_access`, which would make
+    /// calls on `dyn Store` ambiguous).
+    async fn append_access_log(&self, entries: &[AccessLogEntry]) -> Result<()>;
     /// The app's entries with `from <= time < to`, oldest first, at most `limit`.
-    async fn site_requests(
+    async fn access_log(
         &self,
         region: &str,
         app_id: &str,
@@ -147,5 +151,5 @@ pub trait AmplifyStore: Send + Sync + 'static {
         limit: usize,
     ) -> Result<Vec<AccessLogEntry>>;
     /// Deletes entries older than `before`.
-    async fn prune_site_requests(&self, before: Timestamp) -> Result<u64>;
+    async fn prune_access_log(&self, before: Timestamp) -> Result<u64>;
 }

@@ -196,7 +196,7 @@ impl SiteTable {
                 .map(|r| Rule {
                     source: r.source.clone(),
                     target: r.target.clone(),
-                    status: r.status.clone(),
+                    status: r.status.clone().unwrap_or_else(|| "200".to_owned()),
                     condition: r.condition.clone(),
                 })
                 .collect(),
