@@ -8,9 +8,10 @@
 //!   service's [`Dialect`] (the body's message member, the names of generic errors).
 //! * SigV4 itself lives in the `ramp-sigv4` crate.
 //! * One module per AWS API, each with its route table (one line per operation), inputs, outputs,
-//!   dialect and own exceptions: [`appconfig`] (`appconfig` 2019-10-09) and [`appconfigdata`]
-//!   (`appconfigdata` 2021-11-11).
+//!   dialect and own exceptions: [`appconfig`] (`appconfig` 2019-10-09), [`appconfigdata`]
+//!   (`appconfigdata` 2021-11-11) and [`amplify`] (`amplify` 2017-07-25, Amplify Hosting).
 
+pub mod amplify;
 pub mod appconfig;
 pub mod appconfigdata;
 pub mod error;
@@ -20,5 +21,5 @@ pub mod routing;
 pub mod validate;
 
 pub use error::{AwsError, Dialect};
-pub use request::AwsRequest;
+pub use request::{AwsRequest, Input};
 pub use response::AwsResponse;

@@ -7,6 +7,13 @@ use percent_encoding::percent_decode_str;
 use serde::de::DeserializeOwned;
 
 use crate::AwsError;
+use crate::routing::Labels;
+
+/// An operation input read from a routed request: its labels, query, headers and body, with
+/// every model constraint checked. Each API's `inputs` module implements it once per operation.
+pub trait Input: Sized {
+    fn parse(req: &AwsRequest, labels: &Labels) -> Result<Self, AwsError>;
+}
 
 /// The parts of an HTTP request an AWS operation reads.
 #[derive(Debug, Clone)]

@@ -105,10 +105,11 @@ pub fn one_of<'a>(member: &str, value: &str, allowed: &'a [&'a str]) -> Result<(
     ))
 }
 
-/// A model pattern, anchored (AWS applies patterns to the whole value).
+/// A model pattern, anchored (AWS applies patterns to the whole value). Declared with
+/// [`pattern!`]; each API's module declares its own.
 pub struct Pattern {
-    source: &'static str,
-    regex: LazyLock<Regex>,
+    pub(crate) source: &'static str,
+    pub(crate) regex: LazyLock<Regex>,
 }
 
 impl Pattern {
@@ -123,14 +124,23 @@ impl Pattern {
     }
 }
 
+/// `pattern!(NAME, "model pattern")` declares a [`Pattern`]. Where the model's pattern uses what
+/// the `regex` crate lacks (look-ahead), `pattern!(NAME, "model pattern", "equivalent")` matches
+/// with the equivalent and still names the model's pattern in its message.
 macro_rules! pattern {
     ($name:ident, $re:literal) => {
-        pub static $name: Pattern = Pattern {
-            source: $re,
-            regex: LazyLock::new(|| Regex::new(concat!("^(?:", $re, ")$")).expect("model pattern compiles")),
+        $crate::validate::pattern!($name, $re, $re);
+    };
+    ($name:ident, $shown:literal, $re:literal) => {
+        pub static $name: $crate::validate::Pattern = $crate::validate::Pattern {
+            source: $shown,
+            regex: std::sync::LazyLock::new(|| {
+                regex::Regex::new(concat!("^(?:", $re, ")$")).expect("model pattern compiles")
+            }),
         };
     };
 }
+pub(crate) use pattern;
 
 pattern!(ID, "[a-z0-9]{4,7}");
 pattern!(

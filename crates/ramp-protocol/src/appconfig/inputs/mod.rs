@@ -12,10 +12,7 @@ use crate::routing::Labels;
 use crate::validate::{self as v, missing};
 use crate::{AwsError, AwsRequest};
 
-/// An operation input that can be read from a routed request.
-pub trait Input: Sized {
-    fn parse(req: &AwsRequest, labels: &Labels) -> Result<Self, AwsError>;
-}
+pub use crate::request::Input;
 
 const GROWTH_TYPES: &[&str] = &["LINEAR", "EXPONENTIAL"];
 const REPLICATE_TO: &[&str] = &["NONE", "SSM_DOCUMENT"];
