@@ -8,7 +8,9 @@ use ramp_protocol::amplify::{
 use ramp_protocol::{AwsError, AwsResponse};
 
 use super::errors::to_aws;
-use super::{Ctx, non_empty, ok, ordered, set, set_optional, unordered, update_credentials, update_environment};
+use super::{
+    Ctx, non_empty, ok, ordered, set, set_optional, unless_vanished, unordered, update_credentials, update_environment,
+};
 
 /// Checks an app's `customRules` and `customHeaders` the way the site server will read them
 /// (spec §8.3, §8.5), so a rule or header set it cannot apply is refused when it is stored
@@ -123,19 +125,26 @@ fn shape(
     }
 }
 
-/// The app with what it shows beside its own settings: its tags and its production branch.
+/// What an app shows beside its own settings: its tags and its production branch.
+struct Extras {
+    tags: Tags,
+    production_branch: Option<shapes::ProductionBranch>,
+}
+
+async fn extras(cx: &Ctx<'_>, app_id: &str) -> ramp_domain::Result<Extras> {
+    Ok(Extras {
+        tags: cx.amplify.tags_of(cx.scope, &arn::app(cx.scope, app_id)).await?,
+        production_branch: production_branch(cx, app_id).await?,
+    })
+}
+
 async fn described(cx: &Ctx<'_>, app: App) -> Result<shapes::App, AwsError> {
-    let tags = cx
-        .amplify
-        .tags_of(cx.scope, &arn::app(cx.scope, &app.app_id))
-        .await
-        .map_err(to_aws)?;
-    let production = production_branch(cx, &app.app_id).await?;
-    Ok(shape(cx, app, Some(tags), production))
+    let extras = extras(cx, &app.app_id).await.map_err(to_aws)?;
+    Ok(shape(cx, app, Some(extras.tags), extras.production_branch))
 }
 
 /// The branch whose stage is PRODUCTION, with its latest job's status and end (spec §3.1).
-async fn production_branch(cx: &Ctx<'_>, app_id: &str) -> Result<Option<shapes::ProductionBranch>, AwsError> {
+async fn production_branch(cx: &Ctx<'_>, app_id: &str) -> ramp_domain::Result<Option<shapes::ProductionBranch>> {
     let branches = super::branches::all(cx, app_id).await?;
     let Some(branch) = branches
         .into_iter()
@@ -146,8 +155,7 @@ async fn production_branch(cx: &Ctx<'_>, app_id: &str) -> Result<Option<shapes::
     let (jobs, _) = cx
         .amplify
         .list_jobs(cx.scope, app_id, &branch.branch_name, Some(1), None)
-        .await
-        .map_err(to_aws)?;
+        .await?;
     let latest = jobs.into_iter().next();
     Ok(Some(shapes::ProductionBranch {
         last_deploy_time: latest.as_ref().map(|job| job.end_time.unwrap_or(job.start_time)),
@@ -210,7 +218,11 @@ pub async fn list(cx: &Ctx<'_>, input: inputs::ListApps) -> Result<AwsResponse, 
         .map_err(to_aws)?;
     let mut shapes = Vec::with_capacity(apps.len());
     for app in apps {
-        shapes.push(described(cx, app).await?);
+        let shown = match unless_vanished(extras(cx, &app.app_id).await)? {
+            Some(extras) => shape(cx, app, Some(extras.tags), extras.production_branch),
+            None => shape(cx, app, None, None),
+        };
+        shapes.push(shown);
     }
     ok(&shapes::ListAppsOutput {
         apps: shapes,

@@ -7,14 +7,13 @@ use ramp_protocol::{AwsError, AwsResponse};
 
 use super::errors::to_aws;
 use super::{
-    Ctx, every_page, non_empty, ok, ordered, set, set_optional, unordered, update_credentials, update_environment,
+    Ctx, every_page, non_empty, ok, ordered, set, set_optional, unless_vanished, unordered, update_credentials,
+    update_environment,
 };
 
 /// Every branch of the app.
-pub(super) async fn all(cx: &Ctx<'_>, app_id: &str) -> Result<Vec<Branch>, AwsError> {
-    every_page(|token| async move { cx.amplify.list_branches(cx.scope, app_id, None, token.as_deref()).await })
-        .await
-        .map_err(to_aws)
+pub(super) async fn all(cx: &Ctx<'_>, app_id: &str) -> ramp_domain::Result<Vec<Branch>> {
+    every_page(|token| async move { cx.amplify.list_branches(cx.scope, app_id, None, token.as_deref()).await }).await
 }
 
 /// `prefix.domain` (the domain itself for the apex prefix `""`) of every sub-domain of the
@@ -76,7 +75,7 @@ fn shape(cx: &Ctx<'_>, branch: Branch, tags: Option<Tags>, custom_domains: Vec<S
 
 /// The branch with its tags and custom domains.
 async fn described(cx: &Ctx<'_>, branch: Branch) -> Result<shapes::Branch, AwsError> {
-    let domains = super::domains::all(cx, &branch.app_id).await?;
+    let domains = super::domains::all(cx, &branch.app_id).await.map_err(to_aws)?;
     let arn = arn::branch(cx.scope, &branch.app_id, &branch.branch_name);
     let tags = cx.amplify.tags_of(cx.scope, &arn).await.map_err(to_aws)?;
     let custom = custom_domains(&domains, &branch.branch_name);
@@ -143,13 +142,13 @@ pub async fn list(cx: &Ctx<'_>, input: inputs::ListBranches) -> Result<AwsRespon
         )
         .await
         .map_err(to_aws)?;
-    let domains = super::domains::all(cx, &input.app_id).await?;
+    let domains = unless_vanished(super::domains::all(cx, &input.app_id).await)?.unwrap_or_default();
     let mut shapes = Vec::with_capacity(branches.len());
     for branch in branches {
         let arn = arn::branch(cx.scope, &branch.app_id, &branch.branch_name);
-        let tags = cx.amplify.tags_of(cx.scope, &arn).await.map_err(to_aws)?;
+        let tags = unless_vanished(cx.amplify.tags_of(cx.scope, &arn).await)?;
         let custom = custom_domains(&domains, &branch.branch_name);
-        shapes.push(shape(cx, branch, Some(tags), custom));
+        shapes.push(shape(cx, branch, tags, custom));
     }
     ok(&shapes::ListBranchesOutput {
         branches: shapes,

@@ -10,14 +10,13 @@ use super::errors::to_aws;
 use super::{Ctx, every_page, ok};
 
 /// Every domain association of the app.
-pub(super) async fn all(cx: &Ctx<'_>, app_id: &str) -> Result<Vec<DomainAssociation>, AwsError> {
+pub(super) async fn all(cx: &Ctx<'_>, app_id: &str) -> ramp_domain::Result<Vec<DomainAssociation>> {
     every_page(|token| async move {
         cx.amplify
             .list_domain_associations(cx.scope, app_id, None, token.as_deref())
             .await
     })
     .await
-    .map_err(to_aws)
 }
 
 fn sub_domains(settings: Vec<shapes::SubDomainSetting>) -> Vec<SubDomain> {

@@ -144,6 +144,16 @@ where
     }
 }
 
+/// What a List answer shows beside an item (its tags, its production branch…) when the item
+/// was deleted between the listing and that read: nothing, rather than failing the listing.
+fn unless_vanished<T>(result: ramp_domain::Result<T>) -> Result<Option<T>, AwsError> {
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(ramp_domain::Error::NotFound { .. }) => Ok(None),
+        Err(e) => Err(errors::to_aws(e)),
+    }
+}
+
 /// UpdateApp's and UpdateBranch's `environmentVariables` (spec amplify.md §3.1, as AWS
 /// behaves for Terraform): `{"": ""}` clears them, `{}` leaves them as they are, and any other
 /// map replaces them (without an empty key).
@@ -247,6 +257,21 @@ mod tests {
         assert_eq!(current.as_deref(), Some("dXNlcjpwYXNz"));
         update_credentials(&mut current, Some(Sensitive::new("bmV3OnBhc3M=")));
         assert_eq!(current.as_deref(), Some("bmV3OnBhc3M="));
+    }
+
+    #[test]
+    fn a_vanished_item_shows_nothing_beside_it_but_other_failures_fail() {
+        let gone = ramp_domain::Error::NotFound {
+            resource_name: "App".into(),
+            message: "gone".into(),
+        };
+        assert_eq!(unless_vanished(Ok(1)), Ok(Some(1)));
+        assert_eq!(unless_vanished::<i32>(Err(gone)), Ok(None));
+        let failed = unless_vanished::<i32>(Err(ramp_domain::Error::Internal("disk".into())));
+        assert_eq!(
+            failed.map_err(|e| e.name(&wire::DIALECT)),
+            Err("InternalFailureException")
+        );
     }
 
     #[tokio::test]
