@@ -9,6 +9,7 @@
 //! exactly one place, [`pipeline::respond`].
 
 mod admin;
+mod amplify;
 mod appconfig;
 mod appconfigdata;
 pub mod auth;
@@ -41,6 +42,7 @@ pub fn services() -> Registry {
     Registry::new()
         .with(appconfig::AppConfig)
         .with(appconfigdata::AppConfigData)
+        .with(amplify::Amplify)
 }
 
 /// Everything a request handler needs.
