@@ -12,18 +12,31 @@ use super::{
     Ctx, non_empty, ok, ordered, set, set_optional, unless_vanished, unordered, update_credentials, update_environment,
 };
 
-/// Checks an app's `customRules` and `customHeaders` the way the site server will read them
-/// (spec §8.3, §8.5), so a rule or header set it cannot apply is refused when it is stored
-/// rather than when a site is served.
-///
-/// For the integrator: ramp-sites' `serve` module (`serve::rules::compile`,
-/// `serve::headers::validate`) is not in this branch yet; call them here, mapping their errors
-/// to `AwsError::bad_request` naming `customRules[i]` / `customHeaders`.
+/// Rules and headers are compiled when they are stored, so a site never meets settings it
+/// cannot serve: a bad one is a 400 naming it (spec/amplify.md §8.3, §8.5).
 fn check_site_settings(
-    _custom_rules: Option<&[shapes::CustomRule]>,
-    _custom_headers: Option<&str>,
+    custom_rules: Option<&[shapes::CustomRule]>,
+    custom_headers: Option<&str>,
 ) -> Result<(), AwsError> {
+    if let Some(rules) = custom_rules {
+        let rules: Vec<ramp_sites::serve::Rule> = rules.iter().map(|r| site_rule(&rule(r.clone()))).collect();
+        ramp_sites::serve::rules::compile(&rules).map_err(|e| AwsError::bad_request(format!("customRules: {e}")))?;
+    }
+    if let Some(headers) = custom_headers.filter(|h| !h.trim().is_empty()) {
+        ramp_sites::serve::headers::validate(headers)
+            .map_err(|e| AwsError::bad_request(format!("customHeaders: {e}")))?;
+    }
     Ok(())
+}
+
+/// A stored rule as the site server takes it; a rule without a status rewrites (200).
+pub(crate) fn site_rule(rule: &domain::CustomRule) -> ramp_sites::serve::Rule {
+    ramp_sites::serve::Rule {
+        source: rule.source.clone(),
+        target: rule.target.clone(),
+        status: rule.status.clone().unwrap_or_else(|| "200".to_owned()),
+        condition: rule.condition.clone(),
+    }
 }
 
 fn rule(rule: shapes::CustomRule) -> domain::CustomRule {

@@ -4,6 +4,7 @@
 //! makes the signed URLs the answers carry.
 
 mod apps;
+pub(crate) use apps::site_rule;
 mod artifacts;
 mod backend_environments;
 mod branches;

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http::request::Parts;
 use http::Response;
+use http::request::Parts;
 use ramp_domain::amplify::AccessLogEntry;
 use ramp_domain::store::Store;
 use tokio::sync::mpsc;
@@ -40,7 +40,7 @@ impl Recorder {
 async fn write_batches(store: Arc<dyn Store>, mut received: mpsc::Receiver<AccessLogEntry>) {
     let mut batch = Vec::with_capacity(BATCH);
     while received.recv_many(&mut batch, BATCH).await > 0 {
-        if let Err(e) = store.record_site_requests(&batch).await {
+        if let Err(e) = store.append_access_log(&batch).await {
             tracing::error!(error = %e, entries = batch.len(), "could not write the access log");
         }
         batch.clear();
@@ -50,7 +50,13 @@ async fn write_batches(store: Arc<dyn Store>, mut received: mpsc::Receiver<Acces
 }
 
 /// The entry for one served request. Times come from ramp's clock via the table's caller.
-pub fn entry(region: &str, app_id: &str, request: &Parts, response: &Response<Bytes>, started: Instant) -> AccessLogEntry {
+pub fn entry(
+    region: &str,
+    app_id: &str,
+    request: &Parts,
+    response: &Response<Bytes>,
+    started: Instant,
+) -> AccessLogEntry {
     let header = |name: http::header::HeaderName| {
         request
             .headers
@@ -192,7 +198,10 @@ mod tests {
         assert_eq!(header.len(), 33);
         assert_eq!(header[0], "date");
         let row = lines.next().unwrap();
-        assert!(row.starts_with("2023-11-14,22:13:20,ramp,42,,GET,main.d1abc.localhost,/index.html,200,-,"), "{row}");
+        assert!(
+            row.starts_with("2023-11-14,22:13:20,ramp,42,,GET,main.d1abc.localhost,/index.html,200,-,"),
+            "{row}"
+        );
         assert!(row.contains("\"curl/8.0%20(x,%20y)\""), "{row}");
     }
 }

@@ -71,7 +71,12 @@ pub struct Hosting {
 impl Hosting {
     /// Builds hosting and starts its tasks: the job runner (which first finishes what a
     /// previous run left unfinished), the site table's refresh and the access-log writer.
-    pub async fn start(amplify: Arc<Amplify>, store: Arc<dyn Store>, blobs: Blobs, config: HostingConfig) -> Arc<Hosting> {
+    pub async fn start(
+        amplify: Arc<Amplify>,
+        store: Arc<dyn Store>,
+        blobs: Blobs,
+        config: HostingConfig,
+    ) -> Arc<Hosting> {
         let (runner, jobs) = Runner::channel();
         let access_log = access_log::Recorder::start(store.clone());
         let table = SiteTable::new(

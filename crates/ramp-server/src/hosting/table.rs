@@ -19,7 +19,7 @@ use ramp_blobs::{Blobs, Digest};
 use ramp_domain::amplify::{Amplify, App, Branch, Job, ServingState};
 use ramp_domain::store::Store;
 use ramp_sites::Manifest;
-use ramp_sites::serve::{Content, Rule, Site, SiteSettings, requested_deploy};
+use ramp_sites::serve::{Content, Site, SiteSettings, requested_deploy};
 use tokio::sync::Mutex;
 
 use super::access_log::{self, Recorder};
@@ -116,11 +116,16 @@ impl SiteTable {
     }
 
     async fn build(&self, state: ServingState) -> Snapshot {
-        let apps: HashMap<(&str, &str), &App> =
-            state.apps.iter().map(|a| ((a.region.as_str(), a.app_id.as_str()), a)).collect();
+        let apps: HashMap<(&str, &str), &App> = state
+            .apps
+            .iter()
+            .map(|a| ((a.region.as_str(), a.app_id.as_str()), a))
+            .collect();
         let mut jobs: HashMap<(&str, &str, &str), Vec<&Job>> = HashMap::new();
         for job in &state.live_jobs {
-            jobs.entry((&job.region, &job.app_id, &job.branch_name)).or_default().push(job);
+            jobs.entry((&job.region, &job.app_id, &job.branch_name))
+                .or_default()
+                .push(job);
         }
         let mut snapshot = Snapshot {
             generation: state.generation,
@@ -132,7 +137,11 @@ impl SiteTable {
                 continue;
             };
             let live = jobs
-                .get(&(branch.region.as_str(), branch.app_id.as_str(), branch.branch_name.as_str()))
+                .get(&(
+                    branch.region.as_str(),
+                    branch.app_id.as_str(),
+                    branch.branch_name.as_str(),
+                ))
                 .map_or(&[][..], Vec::as_slice);
             let served = Arc::new(self.served(app, branch, live).await);
             let host = format!(
@@ -190,16 +199,7 @@ impl SiteTable {
     async fn site(&self, app: &App, branch: &Branch, job: &Job) -> Option<Arc<Site>> {
         let manifest = self.manifest(job).await?;
         let settings = SiteSettings {
-            rules: app
-                .custom_rules
-                .iter()
-                .map(|r| Rule {
-                    source: r.source.clone(),
-                    target: r.target.clone(),
-                    status: r.status.clone().unwrap_or_else(|| "200".to_owned()),
-                    condition: r.condition.clone(),
-                })
-                .collect(),
+            rules: app.custom_rules.iter().map(crate::amplify::site_rule).collect(),
             app_custom_headers: app.custom_headers.clone().filter(|h| !h.trim().is_empty()),
             basic_auth: basic_auth(app, branch),
             deploy_id: job.number.to_string(),
@@ -263,8 +263,13 @@ impl SiteTable {
             return not_found("This branch has no deployment yet.");
         };
         let response = site.respond(&parts, &self.content).await;
-        self.access_log
-            .record(access_log::entry(&served.region, &served.app_id, &parts, &response, started));
+        self.access_log.record(access_log::entry(
+            &served.region,
+            &served.app_id,
+            &parts,
+            &response,
+            started,
+        ));
         response.map(Body::from)
     }
 }

@@ -10,11 +10,11 @@ use std::io::Read as _;
 use std::path::Path;
 use std::sync::Arc;
 
+use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path as UrlPath, Request, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post, put};
-use axum::Router;
 use futures::StreamExt as _;
 use http::{HeaderMap, StatusCode};
 use md5::Digest as _;
@@ -47,10 +47,13 @@ fn s3_error(status: StatusCode, code: &str, message: &str) -> Response {
 }
 
 fn hosting(state: &AppState) -> Result<&Arc<Hosting>, Response> {
-    state
-        .hosting
-        .as_ref()
-        .ok_or_else(|| s3_error(StatusCode::NOT_FOUND, "NotFound", "This server does not host Amplify sites."))
+    state.hosting.as_ref().ok_or_else(|| {
+        s3_error(
+            StatusCode::NOT_FOUND,
+            "NotFound",
+            "This server does not host Amplify sites.",
+        )
+    })
 }
 
 fn open_link(hosting: &Hosting, token: &str) -> Result<Link, Response> {
@@ -86,7 +89,11 @@ async fn upload(State(state): State<Arc<AppState>>, UrlPath(token): UrlPath<Stri
 async fn receive_upload(state: &AppState, token: &str, request: Request) -> Result<Response, Response> {
     let hosting = hosting(state)?;
     let Link::Upload { job, file } = open_link(hosting, token)? else {
-        return Err(s3_error(StatusCode::FORBIDDEN, "AccessDenied", "This link does not grant an upload."));
+        return Err(s3_error(
+            StatusCode::FORBIDDEN,
+            "AccessDenied",
+            "This link does not grant an upload.",
+        ));
     };
     let key = JobKey::from(job);
     let expected_md5 = expected_md5(hosting, &key, file.as_deref()).await?;
@@ -141,7 +148,13 @@ async fn expected_md5(hosting: &Hosting, key: &JobKey, file: Option<&str>) -> Re
         .job(key)
         .await
         .map_err(|e| internal(&e.to_string()))?
-        .ok_or_else(|| s3_error(StatusCode::NOT_FOUND, "NoSuchUpload", "The job of this upload no longer exists."))?;
+        .ok_or_else(|| {
+            s3_error(
+                StatusCode::NOT_FOUND,
+                "NoSuchUpload",
+                "The job of this upload no longer exists.",
+            )
+        })?;
     match job.source {
         JobSource::Files { file_map } => Ok(file_map.get(file).cloned()),
         _ => Ok(None),
@@ -187,7 +200,11 @@ async fn receive_body(body: Body, path: &Path, length: u64) -> Result<Received, 
     let mut stream = body.into_data_stream();
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|e| {
-            s3_error(StatusCode::BAD_REQUEST, "IncompleteBody", &format!("The upload was interrupted: {e}"))
+            s3_error(
+                StatusCode::BAD_REQUEST,
+                "IncompleteBody",
+                &format!("The upload was interrupted: {e}"),
+            )
         })?;
         received += chunk.len() as u64;
         if received > length {
@@ -238,7 +255,11 @@ pub fn hash_file(path: &Path) -> std::io::Result<(Digest, u64)> {
 
 fn internal(message: &str) -> Response {
     tracing::error!(%message, "Amplify transfer failed");
-    s3_error(StatusCode::INTERNAL_SERVER_ERROR, "InternalError", "We encountered an internal error. Please try again.")
+    s3_error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "InternalError",
+        "We encountered an internal error. Please try again.",
+    )
 }
 
 // ---- downloads ----
@@ -272,10 +293,15 @@ async fn send_download(state: &AppState, token: &str) -> Result<Response, Respon
             log.push('\n');
             Ok(([(http::header::CONTENT_TYPE, "text/plain; charset=utf-8")], log).into_response())
         }
-        Link::AccessLog { region, app_id, from, to } => {
+        Link::AccessLog {
+            region,
+            app_id,
+            from,
+            to,
+        } => {
             let entries = hosting
                 .store
-                .site_requests(
+                .access_log(
                     &region,
                     &app_id,
                     ramp_clock::Timestamp::from_millis(from),
@@ -284,7 +310,11 @@ async fn send_download(state: &AppState, token: &str) -> Result<Response, Respon
                 )
                 .await
                 .map_err(|e| internal(&e.to_string()))?;
-            Ok(([(http::header::CONTENT_TYPE, "text/csv; charset=utf-8")], access_log::csv(&entries)).into_response())
+            Ok((
+                [(http::header::CONTENT_TYPE, "text/csv; charset=utf-8")],
+                access_log::csv(&entries),
+            )
+                .into_response())
         }
         Link::Upload { .. } | Link::Webhook { .. } => Err(s3_error(
             StatusCode::FORBIDDEN,

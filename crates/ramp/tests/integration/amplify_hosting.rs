@@ -110,14 +110,22 @@ async fn a_zip_deploy_is_served_by_host_by_path_and_at_a_custom_domain() {
         .await
         .unwrap();
 
-    let job_id = deploy_zip(&server, &app_id, "feature/x", &[
-        ("index.html", "<h1>v1</h1>"),
-        ("about.html", "about v1"),
-        ("assets/app.js", "console.log(1)"),
-    ])
+    let job_id = deploy_zip(
+        &server,
+        &app_id,
+        "feature/x",
+        &[
+            ("index.html", "<h1>v1</h1>"),
+            ("about.html", "about v1"),
+            ("assets/app.js", "console.log(1)"),
+        ],
+    )
     .await;
     assert_eq!(job_id, "1");
-    assert_eq!(finished(&client, &app_id, "feature/x", &job_id).await, JobStatus::Succeed);
+    assert_eq!(
+        finished(&client, &app_id, "feature/x", &job_id).await,
+        JobStatus::Succeed
+    );
 
     let host = format!("feature-x.{app_id}.localhost");
     let (status, body, headers) = get(&server, &host, "/").await;
@@ -177,7 +185,13 @@ async fn a_failed_deploy_keeps_the_live_site_and_retry_brings_an_old_deploy_back
         .unwrap()
         .app_id()
         .to_owned();
-    client.create_branch().app_id(&app_id).branch_name("main").send().await.unwrap();
+    client
+        .create_branch()
+        .app_id(&app_id)
+        .branch_name("main")
+        .send()
+        .await
+        .unwrap();
     let host = format!("main.{app_id}.localhost");
 
     let first = deploy_zip(&server, &app_id, "main", &[("index.html", "v1")]).await;
