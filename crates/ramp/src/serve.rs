@@ -370,7 +370,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     }
     let deliverer_task = tokio::spawn(deliverer.run(wait_for(stopped.clone())));
     let engine_task = tokio::spawn(engine.run(wait_for(stopped)));
-    let server = axum::serve(listener, ramp_server::router(state)).with_graceful_shutdown(async move {
+    let app = ramp_server::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
         shutdown_signal().await;
         let _ = stop.send(true);
     });

@@ -263,13 +263,16 @@ impl SiteTable {
             return not_found("This branch has no deployment yet.");
         };
         let response = site.respond(&parts, &self.content).await;
-        self.access_log.record(access_log::entry(
-            &served.region,
-            &served.app_id,
-            &parts,
-            &response,
-            started,
-        ));
+        let mut entry = access_log::entry(&served.region, &served.app_id, &parts, &response, started);
+        entry.time = self.amplify.now_time();
+        if let Some(axum::extract::ConnectInfo(peer)) = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        {
+            entry.client_ip = peer.ip().to_string();
+            entry.client_port = peer.port();
+        }
+        self.access_log.record(entry);
         response.map(Body::from)
     }
 }
