@@ -38,15 +38,36 @@ pub fn router() -> Router<Arc<AppState>> {
 }
 
 /// An S3-style error, as a presigned-URL client expects.
-fn s3_error(status: StatusCode, code: &str, message: &str) -> Response {
-    let body = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{}</Message></Error>\n",
-        message.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
-    );
-    (status, [(http::header::CONTENT_TYPE, "application/xml")], body).into_response()
+#[derive(Debug)]
+struct S3Error {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
 }
 
-fn hosting(state: &AppState) -> Result<&Arc<Hosting>, Response> {
+fn s3_error(status: StatusCode, code: &'static str, message: &str) -> S3Error {
+    S3Error {
+        status,
+        code,
+        message: message.to_owned(),
+    }
+}
+
+impl IntoResponse for S3Error {
+    fn into_response(self) -> Response {
+        let body = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{}</Code><Message>{}</Message></Error>\n",
+            self.code,
+            self.message
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+        );
+        (self.status, [(http::header::CONTENT_TYPE, "application/xml")], body).into_response()
+    }
+}
+
+fn hosting(state: &AppState) -> Result<&Arc<Hosting>, S3Error> {
     state.hosting.as_ref().ok_or_else(|| {
         s3_error(
             StatusCode::NOT_FOUND,
@@ -56,7 +77,7 @@ fn hosting(state: &AppState) -> Result<&Arc<Hosting>, Response> {
     })
 }
 
-fn open_link(hosting: &Hosting, token: &str) -> Result<Link, Response> {
+fn open_link(hosting: &Hosting, token: &str) -> Result<Link, S3Error> {
     hosting
         .amplify
         .links()
@@ -67,7 +88,7 @@ fn open_link(hosting: &Hosting, token: &str) -> Result<Link, Response> {
         })
 }
 
-async fn wrong_method(request: Request) -> Response {
+async fn wrong_method(request: Request) -> S3Error {
     s3_error(
         StatusCode::METHOD_NOT_ALLOWED,
         "MethodNotAllowed",
@@ -82,11 +103,12 @@ async fn wrong_method(request: Request) -> Response {
 
 async fn upload(State(state): State<Arc<AppState>>, UrlPath(token): UrlPath<String>, request: Request) -> Response {
     match receive_upload(&state, &token, request).await {
-        Ok(response) | Err(response) => response,
+        Ok(response) => response,
+        Err(error) => error.into_response(),
     }
 }
 
-async fn receive_upload(state: &AppState, token: &str, request: Request) -> Result<Response, Response> {
+async fn receive_upload(state: &AppState, token: &str, request: Request) -> Result<Response, S3Error> {
     let hosting = hosting(state)?;
     let Link::Upload { job, file } = open_link(hosting, token)? else {
         return Err(s3_error(
@@ -139,7 +161,7 @@ async fn receive_upload(state: &AppState, token: &str, request: Request) -> Resu
 }
 
 /// The MD5 the job's fileMap gives for `file` (none for a zip upload).
-async fn expected_md5(hosting: &Hosting, key: &JobKey, file: Option<&str>) -> Result<Option<String>, Response> {
+async fn expected_md5(hosting: &Hosting, key: &JobKey, file: Option<&str>) -> Result<Option<String>, S3Error> {
     let Some(file) = file else {
         return Ok(None);
     };
@@ -162,7 +184,7 @@ async fn expected_md5(hosting: &Hosting, key: &JobKey, file: Option<&str>) -> Re
 }
 
 /// `Content-Length` is required (spec §11.2) and capped; a chunked upload cannot be sized.
-fn content_length(headers: &HeaderMap, limit: u64) -> Result<u64, Response> {
+fn content_length(headers: &HeaderMap, limit: u64) -> Result<u64, S3Error> {
     let length = headers
         .get(http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -190,7 +212,7 @@ struct Received {
 }
 
 /// Streams the body to `path`, hashing it, never holding it whole in memory.
-async fn receive_body(body: Body, path: &Path, length: u64) -> Result<Received, Response> {
+async fn receive_body(body: Body, path: &Path, length: u64) -> Result<Received, S3Error> {
     let mut file = tokio::fs::File::create(path)
         .await
         .map_err(|e| internal(&format!("ramp could not write the upload: {e}")))?;
@@ -253,7 +275,7 @@ pub fn hash_file(path: &Path) -> std::io::Result<(Digest, u64)> {
     Ok((Digest::from_bytes(sha.finalize().into()), size))
 }
 
-fn internal(message: &str) -> Response {
+fn internal(message: &str) -> S3Error {
     tracing::error!(%message, "Amplify transfer failed");
     s3_error(
         StatusCode::INTERNAL_SERVER_ERROR,
@@ -266,11 +288,12 @@ fn internal(message: &str) -> Response {
 
 async fn download(State(state): State<Arc<AppState>>, UrlPath(token): UrlPath<String>) -> Response {
     match send_download(&state, &token).await {
-        Ok(response) | Err(response) => response,
+        Ok(response) => response,
+        Err(error) => error.into_response(),
     }
 }
 
-async fn send_download(state: &AppState, token: &str) -> Result<Response, Response> {
+async fn send_download(state: &AppState, token: &str) -> Result<Response, S3Error> {
     let hosting = hosting(state)?;
     match open_link(hosting, token)? {
         Link::Artifact { job } => {
@@ -324,7 +347,7 @@ async fn send_download(state: &AppState, token: &str) -> Result<Response, Respon
     }
 }
 
-async fn find_job(hosting: &Hosting, key: &JobKey) -> Result<ramp_domain::amplify::Job, Response> {
+async fn find_job(hosting: &Hosting, key: &JobKey) -> Result<ramp_domain::amplify::Job, S3Error> {
     hosting
         .store
         .job(key)
@@ -338,13 +361,13 @@ async fn find_job(hosting: &Hosting, key: &JobKey) -> Result<ramp_domain::amplif
 async fn webhook(State(state): State<Arc<AppState>>, UrlPath(token): UrlPath<String>) -> Response {
     let hosting = match hosting(&state) {
         Ok(hosting) => hosting,
-        Err(response) => return response,
+        Err(error) => return error.into_response(),
     };
     let Link::Webhook { region, webhook_id } = (match open_link(hosting, &token) {
         Ok(link) => link,
-        Err(response) => return response,
+        Err(error) => return error.into_response(),
     }) else {
-        return s3_error(StatusCode::FORBIDDEN, "AccessDenied", "This link is not a webhook.");
+        return s3_error(StatusCode::FORBIDDEN, "AccessDenied", "This link is not a webhook.").into_response();
     };
     let scope = Scope::new(region, state.account_id.clone());
     match hosting.amplify.trigger_webhook(&scope, &webhook_id).await {
@@ -353,7 +376,7 @@ async fn webhook(State(state): State<Arc<AppState>>, UrlPath(token): UrlPath<Str
             axum::Json(serde_json::json!({ "jobId": job.number.to_string(), "status": job.status.as_str() }))
                 .into_response()
         }
-        Err(e) => s3_error(StatusCode::BAD_REQUEST, "BadRequest", &e.to_string()),
+        Err(e) => s3_error(StatusCode::BAD_REQUEST, "BadRequest", &e.to_string()).into_response(),
     }
 }
 
