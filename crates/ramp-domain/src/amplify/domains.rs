@@ -57,6 +57,24 @@ impl Amplify {
         domain_name.trim_end_matches('.').to_ascii_lowercase()
     }
 
+    /// A custom domain must not take over the hosts ramp already answers on: the sites domain
+    /// (branch hosts live under it) or an IP address (the API's own address).
+    fn check_domain_name(&self, domain_name: &str) -> Result<()> {
+        let name = Self::normalized_domain(domain_name);
+        let sites = self.sites_domain();
+        if name == sites || name.ends_with(&format!(".{sites}")) {
+            return Err(Error::BadRequest(format!(
+                "Domain {name} is ramp's sites domain or under it; associate a domain of your own."
+            )));
+        }
+        if name.parse::<std::net::IpAddr>().is_ok() {
+            return Err(Error::BadRequest(format!(
+                "Domain {name} is an IP address; associate a domain name."
+            )));
+        }
+        Ok(())
+    }
+
     /// Every sub-domain must name an existing branch of the app, and no prefix twice.
     async fn check_sub_domains(&self, scope: &Scope, app_id: &str, sub_domains: &[SubDomain]) -> Result<()> {
         let mut seen = std::collections::BTreeSet::new();
@@ -90,6 +108,7 @@ impl Amplify {
         settings: DomainSettings,
     ) -> Result<DomainAssociation> {
         self.app(scope, app_id).await?;
+        self.check_domain_name(domain_name)?;
         let now = self.now();
         let mut domain = DomainAssociation {
             region: scope.region.clone(),

@@ -169,6 +169,26 @@ async fn a_zip_deploy_is_served_by_host_by_path_and_at_a_custom_domain() {
         .await
         .unwrap();
     assert_eq!(get(&server, "www.example.com", "/").await.1, "<h1>v1</h1>");
+
+    // A custom domain cannot take over ramp's own hosts (the sites domain, an IP address).
+    for taken in ["localhost", "other.localhost", "127.0.0.1"] {
+        let refused = client
+            .create_domain_association()
+            .app_id(&app_id)
+            .domain_name(taken)
+            .sub_domain_settings(
+                SubDomainSetting::builder()
+                    .prefix("")
+                    .branch_name("feature/x")
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap_err()
+            .into_service_error();
+        assert!(refused.is_bad_request_exception(), "{taken}: {refused:?}");
+    }
 }
 
 #[tokio::test]
