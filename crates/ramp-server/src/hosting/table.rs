@@ -39,6 +39,9 @@ struct Served {
     older: HashMap<String, Arc<Site>>,
 }
 
+/// A deploy compiled with the settings it was built for.
+type BuiltSite = (SiteSettings, Arc<Site>);
+
 #[derive(Default)]
 struct Snapshot {
     generation: i64,
@@ -56,7 +59,11 @@ pub struct SiteTable {
     content: Content,
     access_log: Recorder,
     /// Manifests already read, by digest: a rebuild after a settings change reads none again.
+    /// Only those of live deploys are kept after each rebuild.
     manifests: Mutex<HashMap<String, Arc<Manifest>>>,
+    /// Sites already built, by manifest digest and settings: a rebuild for a change elsewhere
+    /// (another app, an upload) reuses them. Only those still served are kept.
+    built: Mutex<HashMap<String, Vec<BuiltSite>>>,
     /// One rebuild at a time.
     rebuilding: Mutex<()>,
 }
@@ -80,6 +87,7 @@ impl SiteTable {
             amplify,
             access_log,
             manifests: Mutex::new(HashMap::new()),
+            built: Mutex::new(HashMap::new()),
             rebuilding: Mutex::new(()),
         })
     }
@@ -111,8 +119,15 @@ impl SiteTable {
                 return;
             }
         };
+        let live: std::collections::HashSet<String> = state
+            .live_jobs
+            .iter()
+            .filter_map(|job| job.manifest.as_ref().map(|m| m.sha256.clone()))
+            .collect();
         let snapshot = self.build(state).await;
         self.snapshot.store(Arc::new(snapshot));
+        self.manifests.lock().await.retain(|digest, _| live.contains(digest));
+        self.built.lock().await.retain(|digest, _| live.contains(digest));
     }
 
     async fn build(&self, state: ServingState) -> Snapshot {
@@ -206,8 +221,18 @@ impl SiteTable {
             skew_protection: branch.enable_skew_protection,
             app_root: app.environment_variables.get("AMPLIFY_MONOREPO_APP_ROOT").cloned(),
         };
-        match Site::new((*manifest).clone(), settings) {
-            Ok(site) => Some(Arc::new(site)),
+        let digest = job.manifest.as_ref()?.sha256.clone();
+        let mut built = self.built.lock().await;
+        let same = built.entry(digest).or_default();
+        if let Some((_, site)) = same.iter().find(|(built_with, _)| *built_with == settings) {
+            return Some(site.clone());
+        }
+        match Site::new((*manifest).clone(), settings.clone()) {
+            Ok(site) => {
+                let site = Arc::new(site);
+                same.push((settings, site.clone()));
+                Some(site)
+            }
             Err(e) => {
                 tracing::error!(app = %app.app_id, branch = %branch.branch_name, error = %e, "a deploy cannot be served");
                 None
