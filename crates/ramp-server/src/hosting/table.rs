@@ -268,6 +268,7 @@ impl SiteTable {
             &served.app_id,
             &parts,
             &response,
+            self.amplify.now_time(),
             started,
         ));
         response.map(Body::from)
