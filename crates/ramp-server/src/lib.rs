@@ -89,6 +89,9 @@ pub trait HostingEvents: Send + Sync + 'static {
     /// Something the sites serve changed (an app's rules, headers or auth, a branch, a domain
     /// association, a job); resolves once this node serves the change.
     fn changed(&self) -> service::BoxFuture<'_, ()>;
+    /// Resolves once no job outcome is being published: a client that read a finished job
+    /// then sees the site as that outcome left it (read-your-writes across GetJob and serving).
+    fn settled(&self) -> service::BoxFuture<'_, ()>;
 }
 
 /// The whole HTTP application.

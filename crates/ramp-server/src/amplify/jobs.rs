@@ -173,6 +173,9 @@ pub async fn get(cx: &Ctx<'_>, input: inputs::JobRef) -> Result<AwsResponse, Aws
     let key = job_key(cx, &input.app_id, &input.branch_name, &input.job_id)?;
     let links = Links::new(cx)?;
     let job = cx.amplify.job(cx.scope, &key).await.map_err(to_aws)?;
+    if job.status.is_finished() {
+        cx.events.settled().await;
+    }
     let log_url = links.download(Link::JobLog { job: (&key).into() });
     ok(&shapes::GetJobOutput {
         job: shapes::Job {
@@ -194,6 +197,9 @@ pub async fn list(cx: &Ctx<'_>, input: inputs::ListJobs) -> Result<AwsResponse, 
         )
         .await
         .map_err(to_aws)?;
+    if jobs.iter().any(|job| job.status.is_finished()) {
+        cx.events.settled().await;
+    }
     ok(&shapes::ListJobsOutput {
         job_summaries: jobs.iter().map(|job| summary(cx, job)).collect(),
         next_token,

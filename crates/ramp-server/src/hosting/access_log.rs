@@ -49,12 +49,13 @@ async fn write_batches(store: Arc<dyn Store>, mut received: mpsc::Receiver<Acces
     }
 }
 
-/// The entry for one served request. Times come from ramp's clock via the table's caller.
+/// The entry for one served request at `time` (ramp's clock: GenerateAccessLogs selects by it).
 pub fn entry(
     region: &str,
     app_id: &str,
     request: &Parts,
     response: &Response<Bytes>,
+    time: ramp_clock::Timestamp,
     started: Instant,
 ) -> AccessLogEntry {
     let header = |name: http::header::HeaderName| {
@@ -68,7 +69,7 @@ pub fn entry(
     AccessLogEntry {
         region: region.to_owned(),
         app_id: app_id.to_owned(),
-        time: ramp_clock::Timestamp::default(),
+        time,
         client_ip: String::new(),
         client_port: 0,
         method: request.method.to_string(),

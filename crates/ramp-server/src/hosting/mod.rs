@@ -130,4 +130,8 @@ impl crate::HostingEvents for Hosting {
     fn changed(&self) -> crate::service::BoxFuture<'_, ()> {
         Box::pin(self.table.refresh())
     }
+
+    fn settled(&self) -> crate::service::BoxFuture<'_, ()> {
+        Box::pin(self.runner.settled())
+    }
 }

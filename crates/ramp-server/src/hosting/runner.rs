@@ -25,6 +25,9 @@ pub const ZIP_UPLOAD_PATH: &str = "";
 #[derive(Clone)]
 pub struct Runner {
     queue: mpsc::UnboundedSender<JobKey>,
+    /// Held for writing from a job's outcome write until the site table has it: readers of a
+    /// finished job wait on it (`settled`), so nobody sees SUCCEED and then the old site.
+    publishing: Arc<tokio::sync::RwLock<()>>,
 }
 
 /// Why a deploy failed, for the client (the job's `statusReason`) and the job log.
@@ -50,7 +53,13 @@ impl Runner {
 
     pub fn channel() -> (Runner, mpsc::UnboundedReceiver<JobKey>) {
         let (queue, jobs) = mpsc::unbounded_channel();
-        (Runner { queue }, jobs)
+        let publishing = Arc::new(tokio::sync::RwLock::new(()));
+        (Runner { queue, publishing }, jobs)
+    }
+
+    /// Resolves once no job outcome is between the store and the site table.
+    pub async fn settled(&self) {
+        drop(self.publishing.read().await);
     }
 
     /// Queues a PENDING job.
@@ -65,7 +74,6 @@ async fn run_queue(hosting: Arc<Hosting>, mut jobs: mpsc::UnboundedReceiver<JobK
     while let Some(key) = jobs.recv().await {
         // One deploy at a time per node: ingest already uses both cores.
         run(&hosting, &key).await;
-        hosting.table.refresh().await;
     }
 }
 
@@ -115,6 +123,7 @@ async fn run(hosting: &Hosting, key: &JobKey) {
     };
     let started = std::time::Instant::now();
     let outcome = deploy(hosting, &job).await;
+    let publishing = hosting.runner.publishing.write().await;
     let reported = match outcome {
         Ok(deployed) => {
             tracing::info!(job = ?key, files = deployed.files, elapsed_ms = started.elapsed().as_millis() as u64, "deployed");
@@ -131,6 +140,8 @@ async fn run(hosting: &Hosting, key: &JobKey) {
     if let Err(e) = reported {
         tracing::error!(job = ?key, error = %e, "could not record an Amplify job's outcome");
     }
+    hosting.table.refresh().await;
+    drop(publishing);
 }
 
 struct Deployed {

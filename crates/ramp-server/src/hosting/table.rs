@@ -288,8 +288,14 @@ impl SiteTable {
             return not_found("This branch has no deployment yet.");
         };
         let response = site.respond(&parts, &self.content).await;
-        let mut entry = access_log::entry(&served.region, &served.app_id, &parts, &response, started);
-        entry.time = self.amplify.now_time();
+        let mut entry = access_log::entry(
+            &served.region,
+            &served.app_id,
+            &parts,
+            &response,
+            self.amplify.now_time(),
+            started,
+        );
         if let Some(axum::extract::ConnectInfo(peer)) = parts
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()

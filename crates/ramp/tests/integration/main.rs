@@ -5,7 +5,13 @@
 
 mod harness;
 
+mod amplify_common;
+mod amplify_durability;
 mod amplify_hosting;
+mod amplify_jobs;
+mod amplify_resources;
+mod amplify_serving;
+mod amplify_sources;
 mod applications;
 mod auth;
 mod cli_quickstart;
