@@ -8,6 +8,7 @@ mod harness;
 mod amplify_hosting;
 mod applications;
 mod auth;
+mod cli_amplify;
 mod cli_quickstart;
 mod configuration_profiles;
 mod dataplane;
