@@ -38,6 +38,7 @@ SPA_RULE = {
     "status": "200",
 }
 CUSTOM_HEADERS = "customHeaders:\n  - pattern: '**'\n    headers:\n      - key: 'X-Frame-Options'\n        value: 'DENY'\n"
+MD5_EMPTY = hashlib.md5(b"").hexdigest()
 STACK_ARN = "arn:aws:cloudformation:us-east-1:000000000000:stack/amplify-backend/0a1b2c3d"
 # A job reaches SUCCEED in milliseconds; this bounds the polling, it is not a speed requirement.
 JOB_POLLS = 1200
@@ -286,6 +287,14 @@ def run(c: Checker):
     c.call_error("StartJob", "BadRequestException", appId=app_id, branchName="main", jobType="MANUAL")
     c.call_error("StartDeployment", "BadRequestException", appId=app_id, branchName="main")
     c.call_error("CreateBranch", "BadRequestException", appId=app_id, branchName="main")
+    c.call_error("CreateDeployment", "BadRequestException", appId=app_id, branchName="main", fileMap={"../x.html": MD5_EMPTY})
+    c.call_error("CreateDeployment", "BadRequestException", appId=app_id, branchName="main", fileMap={"index.html": "x"})
+    # CreateDeployment and the List operations model no NotFoundException; ramp answers it for a
+    # missing app or branch all the same (spec amplify.md §2 "Notes": what AWS answers is
+    # UNCONFIRMED; SDKs surface it with its code).
+    c.call_error("CreateDeployment", "NotFoundException", unmodelled=True, appId=app_id, branchName="missing")
+    c.call_error("ListBranches", "NotFoundException", unmodelled=True, appId="d0000000000000")
+    c.call_error("ListJobs", "NotFoundException", unmodelled=True, appId=app_id, branchName="missing")
     c.call_error("ListTagsForResource", "ResourceNotFoundException", resourceArn=app_arn.replace(app_id, "d0000000000000"))
     c.call_error("TagResource", "ResourceNotFoundException", resourceArn=app_arn + "/branches/missing", tags={"a": "b"})
 

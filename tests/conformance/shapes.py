@@ -71,8 +71,13 @@ class Checker:
         self._finish(operation, problems, http.status_code)
         return parsed
 
-    def call_error(self, operation, code, **params):
-        """Calls `operation`, which must fail with the modelled exception `code`, and checks the error."""
+    def call_error(self, operation, code, *, unmodelled=False, **params):
+        """Calls `operation`, which must fail with the modelled exception `code`, and checks the error.
+
+        `unmodelled=True` is for a documented choice to answer an exception of the model that
+        this operation does not list: its shape is checked all the same, and it must indeed be
+        missing from the list (so the exception is dropped once the model lists it).
+        """
         self._captured = None
         try:
             getattr(self.client, xform_name(operation))(**params)
@@ -82,7 +87,8 @@ class Checker:
             self._finish(f"{operation} ({code})", [f"succeeded, expected {code}"])
             return
         model, http = self._captured
-        self._finish(f"{operation} ({code})", self.error_problems(model, http, code), http.status_code)
+        problems = self.error_problems(model, http, code, unmodelled)
+        self._finish(f"{operation} ({code})", problems, http.status_code)
 
     def call_not_implemented(self, operation, **params):
         """Calls an out-of-scope operation, which must answer 501 NotImplementedException."""
@@ -163,13 +169,19 @@ class Checker:
             problems += self.structure_problems("", output, body, body_members)
         return problems
 
-    def error_problems(self, op_model, http, code):
+    def error_problems(self, op_model, http, code, unmodelled=False):
         problems = []
         error_type = error_type_header(http)
         if error_type != code:
             problems.append(f"x-amzn-ErrorType {error_type!r}, expected {code!r}")
         modelled = {shape.name for shape in op_model.error_shapes}
-        if error_type not in modelled:
+        if unmodelled:
+            if error_type in modelled:
+                problems.append(f"{error_type} is now a modelled error of the operation: drop unmodelled=True")
+            if error_type not in self.model.shape_names:
+                problems.append(f"{error_type} is no exception shape of the model")
+                return problems
+        elif error_type not in modelled:
             problems.append(f"{error_type} is not among the operation's modelled errors {sorted(modelled)}")
             return problems
         shape = self.model.shape_for(error_type)
