@@ -7,6 +7,7 @@ use ramp_domain::amplify::links::Link;
 use ramp_domain::amplify::{self as domain, DEPLOY_STEP, Job, JobKey, JobSource, StartJobRequest, arn, parse_job_id};
 use ramp_protocol::amplify::{JobStatus, JobType, SourceUrlType, inputs, shapes};
 use ramp_protocol::{AwsError, AwsResponse};
+use ramp_sites::ingest::{IngestLimits, PathError, SitePath, site_path};
 
 use super::errors::to_aws;
 use super::links::Links;
@@ -102,9 +103,33 @@ fn step(step: &domain::Step, log_url: Option<&str>) -> shapes::Step {
     }
 }
 
+/// A `fileMap` as CreateDeployment accepts it (spec §6.2): every key a file path inside the
+/// site (§11.1), every value an MD5 in hex, so that no upload URL is handed out for a file the
+/// deploy would refuse or an upload could never match. The job checks the paths again against
+/// the server's configured limits (length, depth); those are not judged here.
+fn check_file_map(file_map: &HashMap<String, String>) -> Result<(), AwsError> {
+    let refused = |name: &str, why: String| AwsError::bad_request(format!("fileMap key `{name}` {why}."));
+    for (name, md5) in file_map {
+        match site_path(name, &IngestLimits::default()) {
+            Ok(SitePath::File(_) | SitePath::Junk) | Err(PathError::TooLong { .. } | PathError::TooDeep { .. }) => {}
+            Ok(SitePath::Directory) => return Err(refused(name, "names a directory, not a file".to_owned())),
+            Err(why) => return Err(refused(name, why.to_string())),
+        }
+        if md5.len() != 32 || !md5.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(AwsError::bad_request(format!(
+                "fileMap value of `{name}` must be the file's MD5 as 32 hexadecimal digits."
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Upload URLs: one per `fileMap` file, or one zip URL (spec §6.2). Both members are always
 /// sent: `{}` and `""` for the kind not asked for.
 pub async fn create_deployment(cx: &Ctx<'_>, input: inputs::CreateDeployment) -> Result<AwsResponse, AwsError> {
+    if let Some(file_map) = &input.file_map {
+        check_file_map(file_map)?;
+    }
     let links = Links::new(cx)?;
     let file_map = input.file_map.map(super::ordered);
     let job = cx
@@ -244,6 +269,34 @@ mod tests {
         for job_type in JobType::ALL {
             assert_eq!(wire_type(domain_type(*job_type)), *job_type);
             assert_eq!(domain_type(*job_type).as_str(), job_type.as_str());
+        }
+    }
+
+    #[test]
+    fn a_file_map_names_files_inside_the_site_with_their_md5() {
+        let md5 = "d41d8cd98f00b204e9800998ecf8427e";
+        let map = |name: &str, md5: &str| HashMap::from([(name.to_owned(), md5.to_owned())]);
+        for good in ["index.html", "assets/app.js", "./a//b.css", ".DS_Store"] {
+            assert_eq!(check_file_map(&map(good, md5)), Ok(()), "{good}");
+        }
+        assert_eq!(check_file_map(&map("index.html", &md5.to_uppercase())), Ok(()));
+        for (bad, names) in [
+            ("../x.html", "escapes the site root"),
+            ("a/../../x", "escapes the site root"),
+            ("..\\x", "escapes the site root"),
+            ("/etc/passwd", "absolute"),
+            ("C:x", "drive letter"),
+            ("a\0b", "control character"),
+            ("assets/", "names a directory"),
+            ("", "empty name"),
+        ] {
+            let error = check_file_map(&map(bad, md5)).unwrap_err();
+            assert_eq!(error.name(&ramp_protocol::amplify::DIALECT), "BadRequestException");
+            assert!(error.message.contains(names), "{bad}: {}", error.message);
+        }
+        for bad_md5 in ["", "d41d8cd9", "z41d8cd98f00b204e9800998ecf8427e"] {
+            let error = check_file_map(&map("index.html", bad_md5)).unwrap_err();
+            assert!(error.message.contains("32 hexadecimal digits"), "{}", error.message);
         }
     }
 

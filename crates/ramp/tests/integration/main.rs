@@ -14,6 +14,7 @@ mod amplify_serving;
 mod amplify_sources;
 mod applications;
 mod auth;
+mod cli_amplify;
 mod cli_quickstart;
 mod configuration_profiles;
 mod dataplane;
