@@ -285,7 +285,7 @@ fn requests_go_to_the_service_whose_table_has_them() {
     let registry = with_echo();
     assert_eq!(
         registry.names().collect::<Vec<_>>(),
-        ["AppConfig", "AppConfigData", "Echo"]
+        ["AppConfig", "AppConfigData", "Amplify", "Echo"]
     );
     assert_eq!(
         route(&registry, Method::GET, "/applications"),

@@ -199,9 +199,9 @@ async fn custom_headers_of_the_app_apply_by_pattern_and_the_deploys_customhttp_y
         "",
         "the deploy's file replaces the app's"
     );
-    assert_eq!(
-        get(&server, &host, "/data.json").await.header("cache-control") == "no-cache",
-        false
+    assert_ne!(
+        get(&server, &host, "/data.json").await.header("cache-control"),
+        "no-cache"
     );
     assert_eq!(get(&server, &host, "/customHttp.yml").await.status, 404, "never served");
 }
