@@ -6,10 +6,6 @@
 //! (`curl -T file URL`, spec §6.3): `PUT` of the raw bytes with a `Content-Length`, answered
 //! with S3-style XML errors.
 
-// The helpers here return the refusal itself (`Err(Response)`), answered as is; a refusal is
-// rare and boxing it would buy nothing.
-#![allow(clippy::result_large_err)]
-
 use std::io::Read as _;
 use std::path::Path;
 use std::sync::Arc;
