@@ -13,7 +13,7 @@ use md5::Digest as _;
 use crate::harness::TestServer;
 
 /// A zip holding `files` (name → content).
-fn zip(files: &[(&str, &str)]) -> Vec<u8> {
+pub(crate) fn zip(files: &[(&str, &str)]) -> Vec<u8> {
     let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for (name, content) in files {
         writer
@@ -25,7 +25,7 @@ fn zip(files: &[(&str, &str)]) -> Vec<u8> {
 }
 
 /// Waits for the job to finish (the runner deploys in the background) and returns its status.
-async fn finished(client: &aws_sdk_amplify::Client, app_id: &str, branch: &str, job_id: &str) -> JobStatus {
+pub(crate) async fn finished(client: &aws_sdk_amplify::Client, app_id: &str, branch: &str, job_id: &str) -> JobStatus {
     for _ in 0..600 {
         let job = client
             .get_job()
@@ -45,7 +45,7 @@ async fn finished(client: &aws_sdk_amplify::Client, app_id: &str, branch: &str, 
 }
 
 /// GET `path` on ramp with `Host: host`.
-async fn get(server: &TestServer, host: &str, path: &str) -> (u16, String, HashMap<String, String>) {
+pub(crate) async fn get(server: &TestServer, host: &str, path: &str) -> (u16, String, HashMap<String, String>) {
     let response = server
         .http()
         .get(server.url(path))
@@ -63,7 +63,7 @@ async fn get(server: &TestServer, host: &str, path: &str) -> (u16, String, HashM
 }
 
 /// CreateDeployment + PUT of a zip + StartDeployment; returns the job ID.
-async fn deploy_zip(server: &TestServer, app_id: &str, branch: &str, files: &[(&str, &str)]) -> String {
+pub(crate) async fn deploy_zip(server: &TestServer, app_id: &str, branch: &str, files: &[(&str, &str)]) -> String {
     let client = server.amplify();
     let created = client
         .create_deployment()

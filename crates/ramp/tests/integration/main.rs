@@ -5,6 +5,7 @@
 
 mod harness;
 
+mod amplify_gc;
 mod amplify_hosting;
 mod applications;
 mod auth;
