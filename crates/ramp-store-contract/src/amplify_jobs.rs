@@ -448,17 +448,25 @@ pub async fn amplify_referenced_blobs_cover_every_job(store: &dyn Store) {
         sha256: sha.to_owned(),
         size: 1,
     };
-    let created = store
-        .create_job(&new_job(r, "d1", "main", at(1)))
-        .await
-        .expect("create");
-    let deployed = Job {
-        status: JobStatus::Succeed,
-        archive: Some(blob("aa")),
-        manifest: Some(blob("mm")),
-        ..created
-    };
-    store.save_job(&deployed, true).await.expect("deploy");
+    // d1: a zip deploy, then a RETRY of it (same manifest and archive: listed once).
+    for number in 1..=2 {
+        let created = store
+            .create_job(&new_job(r, "d1", "main", at(number)))
+            .await
+            .expect("create");
+        store
+            .record_upload(&created.key(), &file("index.html", "ff"))
+            .await
+            .expect("upload");
+        let deployed = Job {
+            status: JobStatus::Succeed,
+            archive: Some(blob("zz")),
+            manifest: Some(blob("mm")),
+            ..created
+        };
+        store.save_job(&deployed, true).await.expect("deploy");
+    }
+    // d2: a job still being uploaded.
     let other = store
         .create_job(&new_job("eu-west-1", "d2", "main", at(1)))
         .await
@@ -477,7 +485,11 @@ pub async fn amplify_referenced_blobs_cover_every_job(store: &dyn Store) {
         .record_upload(&other.key(), &file("index.html", "uu"))
         .await
         .expect("upload");
-    let mut blobs = store.referenced_blobs().await.expect("blobs");
-    blobs.sort();
-    assert_eq!(blobs, ["aa", "mm", "uu"], "each once");
+    let blobs = store.referenced_blobs().await.expect("blobs");
+    assert_eq!(blobs.manifests, ["aa", "mm"], "each once, sorted");
+    assert_eq!(
+        blobs.others,
+        ["uu", "zz"],
+        "archives and the uploads of the unfinished job; a finished job's uploads are not roots"
+    );
 }

@@ -14,6 +14,7 @@ use ramp_domain::dataplane::DataPlane;
 use ramp_domain::deployment::StepTiming;
 use ramp_engine::outbox::Deliverer;
 use ramp_engine::{Engine, Leadership};
+use ramp_server::hosting::gc::GcConfig;
 use ramp_server::hosting::{Hosting, HostingConfig};
 use ramp_server::{AmplifyState, AppState, Credentials};
 use ramp_sites::ingest::IngestLimits;
@@ -121,6 +122,12 @@ struct HostingArgs {
     /// Bytes of site content each node keeps in memory.
     #[arg(long, env = "RAMP_SITE_CACHE_BYTES", default_value_t = 256 * 1024 * 1024)]
     site_cache_bytes: u64,
+    /// Finished deploys per branch whose files are kept, so `StartJob` RETRY can publish them
+    /// again; older ones lose their files after each job (never the live deploy, nor one skew
+    /// protection still serves), and a sweep of the blob store, at start-up and hourly,
+    /// deletes the files no deploy references any more.
+    #[arg(long, env = "RAMP_KEEP_DEPLOYS", default_value_t = 10)]
+    keep_deploys: usize,
 }
 
 /// Where Amplify Hosting files are kept: content-addressed, in a directory or an S3-compatible
@@ -183,7 +190,13 @@ impl BlobArgs {
 }
 
 impl HostingArgs {
-    fn config(&self, data_dir: &std::path::Path, blobs: &BlobArgs) -> anyhow::Result<HostingConfig> {
+    /// `lease_node`: this node's name when nodes share the store (one sweeps the blobs).
+    fn config(
+        &self,
+        data_dir: &std::path::Path,
+        blobs: &BlobArgs,
+        lease_node: Option<String>,
+    ) -> anyhow::Result<HostingConfig> {
         let scratch_dir = data_dir.join("scratch");
         std::fs::create_dir_all(&scratch_dir).with_context(|| format!("creating {}", scratch_dir.display()))?;
         Ok(HostingConfig {
@@ -211,6 +224,11 @@ impl HostingArgs {
             upload_link_ttl: Duration::from_secs(3 * 3600),
             download_link_ttl: Duration::from_secs(3600),
             refresh_interval: Duration::from_millis(500),
+            gc: GcConfig {
+                keep_deploys: self.keep_deploys,
+                lease_node,
+                ..GcConfig::default()
+            },
         })
     }
 }
@@ -336,7 +354,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         )
         .await?,
     );
-    let hosting_config = args.hosting.config(&args.data_dir, &args.blobs)?;
+    let hosting_config = args
+        .hosting
+        .config(&args.data_dir, &args.blobs, storage.shared.then(|| node.clone()))?;
     let hosting = Hosting::start(amplify.clone(), store.clone(), blobs.clone(), hosting_config).await;
 
     let state = Arc::new(AppState {

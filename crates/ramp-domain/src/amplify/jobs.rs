@@ -420,7 +420,7 @@ impl Amplify {
 
     /// Applies a runner report with compare-and-set, retrying when StopJob wrote in between.
     /// `change` returns `None` to leave the job alone, or whether the write activates it.
-    async fn report(
+    pub(super) async fn report(
         &self,
         key: &JobKey,
         mut change: impl FnMut(&mut Job, Timestamp) -> Option<bool>,

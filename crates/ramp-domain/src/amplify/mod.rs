@@ -7,6 +7,7 @@ mod apps;
 pub mod arn;
 mod branches;
 mod domains;
+mod gc;
 pub mod ids;
 mod jobs;
 pub mod links;
@@ -16,6 +17,7 @@ mod tags;
 mod webhooks;
 
 pub use domains::DomainSettings;
+pub use gc::SKEW_WINDOW_MILLIS;
 pub use jobs::{DEPLOY_STEP, StartJobRequest, VERIFY_STEP, parse_job_id};
 pub use resources::*;
 pub use service::{Amplify, Quotas, UPLOAD_WINDOW_MILLIS};

@@ -14,8 +14,8 @@ use ramp_clock::Timestamp;
 
 use super::{Listed, Result, Slice};
 use crate::amplify::{
-    AccessLogEntry, App, BackendEnvironment, Branch, DomainAssociation, Job, JobKey, NewJob, ServingState,
-    UploadedFile, Webhook,
+    AccessLogEntry, App, BackendEnvironment, Branch, DomainAssociation, Job, JobKey, NewJob, ReferencedBlobs,
+    ServingState, UploadedFile, Webhook,
 };
 use crate::entities::Tags;
 
@@ -80,9 +80,9 @@ pub trait AmplifyStore: Send + Sync + 'static {
         keep: usize,
         skew_since: Timestamp,
     ) -> Result<Vec<Job>>;
-    /// Every manifest and archive blob (SHA-256 hex) any stored job references, and the files
-    /// uploaded to jobs (not in any manifest until the job deploys), each once.
-    async fn referenced_blobs(&self) -> Result<Vec<String>>;
+    /// Every manifest and archive blob any stored job references, and the files uploaded to
+    /// unfinished jobs, read in one snapshot, sorted, each once.
+    async fn referenced_blobs(&self) -> Result<ReferencedBlobs>;
 
     // ---- uploads (fileUploadUrls) ----
     /// Records (or replaces) an uploaded file of a `Created` job: `NotFound(AmplifyJob)` when

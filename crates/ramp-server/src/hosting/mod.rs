@@ -6,6 +6,7 @@
 //! blob store and `ramp_sites` (ingest, sources, serving).
 
 pub mod access_log;
+pub mod gc;
 pub mod runner;
 pub mod table;
 pub mod transfers;
@@ -44,6 +45,8 @@ pub struct HostingConfig {
     pub download_link_ttl: Duration,
     /// How often a node checks the store for Amplify changes made by other nodes.
     pub refresh_interval: Duration,
+    /// Which old deploys' files are collected, and when.
+    pub gc: gc::GcConfig,
 }
 
 impl HostingConfig {
@@ -70,7 +73,8 @@ pub struct Hosting {
 
 impl Hosting {
     /// Builds hosting and starts its tasks: the job runner (which first finishes what a
-    /// previous run left unfinished), the site table's refresh and the access-log writer.
+    /// previous run left unfinished), the site table's refresh, the access-log writer and the
+    /// blob store's sweeps.
     pub async fn start(
         amplify: Arc<Amplify>,
         store: Arc<dyn Store>,
@@ -98,6 +102,7 @@ impl Hosting {
             access_log,
         });
         Runner::start(hosting.clone(), jobs);
+        gc::start_sweeps(hosting.clone());
         hosting
     }
 

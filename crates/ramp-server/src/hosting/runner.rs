@@ -4,7 +4,8 @@
 //! Jobs are queued in this process by StartDeployment and StartJob. At start-up the runner takes
 //! every unfinished job from the store (a job in flight when ramp was killed is deployed again
 //! from the start: ingest is idempotent, content-addressed), so no job stays PENDING or RUNNING
-//! across a restart.
+//! across a restart. After each job, the branch's old deploys beyond the configured number
+//! lose their files (`gc.rs`).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -74,6 +75,7 @@ async fn run_queue(hosting: Arc<Hosting>, mut jobs: mpsc::UnboundedReceiver<JobK
     while let Some(key) = jobs.recv().await {
         // One deploy at a time per node: ingest already uses both cores.
         run(&hosting, &key).await;
+        super::gc::expire_after_job(&hosting, &key).await;
     }
 }
 

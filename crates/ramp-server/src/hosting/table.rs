@@ -26,9 +26,6 @@ use super::access_log::{self, Recorder};
 use crate::service::BoxFuture;
 use crate::sites::{SiteHost, host_name};
 
-/// How long skew protection keeps serving an older deploy (spec §8.8: one week).
-const SKEW_WINDOW_MILLIS: i64 = 7 * 24 * 3600 * 1000;
-
 /// One branch's deploys as the table serves them.
 struct Served {
     app_id: String,
@@ -111,7 +108,7 @@ impl SiteTable {
     /// Rebuilds the table from the store now.
     pub async fn refresh(&self) {
         let _one_at_a_time = self.rebuilding.lock().await;
-        let skew_since = self.amplify.now_time().plus_millis(-SKEW_WINDOW_MILLIS);
+        let skew_since = self.amplify.skew_since();
         let state = match self.store.serving_state(skew_since).await {
             Ok(state) => state,
             Err(e) => {

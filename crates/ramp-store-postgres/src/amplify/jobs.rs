@@ -4,7 +4,7 @@
 //! job → tags → generation), so the writes of one branch's jobs take turns.
 
 use ramp_clock::Timestamp;
-use ramp_domain::amplify::{Job, JobKey, JobStatus, NewJob};
+use ramp_domain::amplify::{Job, JobKey, JobStatus, NewJob, ReferencedBlobs};
 use ramp_domain::store::{Conflict, Error, Listed, ResourceKind, Result, Slice};
 use sqlx::{PgConnection, PgExecutor, query};
 
@@ -285,17 +285,31 @@ pub(super) async fn finished_jobs<'c>(
     items(&found, job)
 }
 
-/// The manifest and archive blobs of every job, and the files uploaded to jobs not deployed
-/// yet (a `Created` job's uploads are referenced by nothing else until its deploy), each once.
-pub(super) async fn referenced_blobs<'c>(executor: impl PgExecutor<'c>) -> Result<Vec<String>> {
-    let found = all_rows(
-        executor,
+/// The manifest blobs of every job; their archives and the files uploaded to unfinished jobs
+/// (a finished job's uploads are in its manifest or archive, or no longer needed). The caller
+/// runs both reads in one snapshot.
+pub(super) async fn referenced_blobs(conn: &mut PgConnection) -> Result<ReferencedBlobs> {
+    let manifests = all_rows(
+        &mut *conn,
         query(
-            "SELECT h FROM (SELECT doc::jsonb #>> '{archive,sha256}' AS h FROM amplify_jobs \
-             UNION SELECT doc::jsonb #>> '{manifest,sha256}' FROM amplify_jobs \
-             UNION SELECT sha256 FROM amplify_uploads) AS blobs WHERE h IS NOT NULL ORDER BY h",
+            "SELECT DISTINCT h FROM (SELECT doc::jsonb #>> '{manifest,sha256}' AS h FROM amplify_jobs) AS m \
+             WHERE h IS NOT NULL ORDER BY h",
         ),
     )
     .await?;
-    found.iter().map(|row| get(row, 0)).collect()
+    let others = all_rows(
+        &mut *conn,
+        query(concat!(
+            "SELECT h FROM (SELECT doc::jsonb #>> '{archive,sha256}' AS h FROM amplify_jobs \
+             UNION SELECT u.sha256 FROM amplify_uploads u JOIN amplify_jobs j ON j.region = u.region \
+             AND j.app_id = u.app_id AND j.branch_name = u.branch_name AND j.number = u.number WHERE j.",
+            unfinished!(),
+            ") AS blobs WHERE h IS NOT NULL ORDER BY h"
+        )),
+    )
+    .await?;
+    Ok(ReferencedBlobs {
+        manifests: manifests.iter().map(|row| get(row, 0)).collect::<Result<_>>()?,
+        others: others.iter().map(|row| get(row, 0)).collect::<Result<_>>()?,
+    })
 }

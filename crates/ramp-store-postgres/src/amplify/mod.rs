@@ -15,8 +15,8 @@ mod uploads;
 use async_trait::async_trait;
 use ramp_clock::Timestamp;
 use ramp_domain::amplify::{
-    AccessLogEntry, App, BackendEnvironment, Branch, DomainAssociation, Job, JobKey, NewJob, ServingState,
-    UploadedFile, Webhook,
+    AccessLogEntry, App, BackendEnvironment, Branch, DomainAssociation, Job, JobKey, NewJob, ReferencedBlobs,
+    ServingState, UploadedFile, Webhook,
 };
 use ramp_domain::entities::Tags;
 use ramp_domain::store::{AmplifyStore, Listed, Result, Slice};
@@ -152,8 +152,8 @@ impl AmplifyStore for PostgresStore {
         ))
     }
 
-    async fn referenced_blobs(&self) -> Result<Vec<String>> {
-        jobs::referenced_blobs(&self.pool).await
+    async fn referenced_blobs(&self) -> Result<ReferencedBlobs> {
+        snapshot!(self, |conn| jobs::referenced_blobs(conn))
     }
 
     // ---- uploads ----

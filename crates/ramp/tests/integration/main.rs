@@ -7,6 +7,7 @@ mod harness;
 
 mod amplify_common;
 mod amplify_durability;
+mod amplify_gc;
 mod amplify_hosting;
 mod amplify_jobs;
 mod amplify_resources;

@@ -2,11 +2,12 @@
 //! saved with compare-and-set on their revision, and the switch of the branch's active job.
 
 use ramp_clock::Timestamp;
-use ramp_domain::amplify::{Job, JobKey, JobStatus, NewJob};
+use ramp_domain::amplify::{Job, JobKey, JobStatus, NewJob, ReferencedBlobs};
 use ramp_domain::store::{Conflict, Error, Listed, ResourceKind, Result, Slice};
 use rusqlite::{Connection, params};
 
 use super::docs::{FINISHED, JOB_COLUMNS, UNFINISHED, bump_generation, encode, job};
+use crate::Db;
 use crate::rows::{after_descending, limit};
 use crate::sqlite::sql::{all_rows, execute, optional_item, optional_row};
 use crate::sqlite::tags;
@@ -202,15 +203,28 @@ pub(super) fn finished(conn: &Connection, region: &str, app_id: &str, branch_nam
     Ok(found.into_iter().map(|l| l.item).collect())
 }
 
-/// The manifest and archive blobs of every job, and the files uploaded to jobs not deployed
-/// yet (a `Created` job's uploads are referenced by nothing else until its deploy), each once.
-pub(super) fn referenced_blobs(conn: &Connection) -> Result<Vec<String>> {
-    all_rows(
-        conn,
-        "SELECT json_extract(doc, '$.archive.sha256') AS h FROM amplify_jobs WHERE h IS NOT NULL \
-         UNION SELECT json_extract(doc, '$.manifest.sha256') AS h FROM amplify_jobs WHERE h IS NOT NULL \
-         UNION SELECT sha256 FROM amplify_uploads ORDER BY 1",
+/// The manifest blobs of every job; their archives and the files uploaded to unfinished jobs
+/// (a finished job's uploads are in its manifest or archive, or no longer needed), in one
+/// snapshot.
+pub(super) fn referenced_blobs(conn: &Connection) -> Result<ReferencedBlobs> {
+    let tx = conn.unchecked_transaction().db()?;
+    let manifests = all_rows(
+        &tx,
+        "SELECT DISTINCT json_extract(doc, '$.manifest.sha256') AS h FROM amplify_jobs WHERE h IS NOT NULL ORDER BY 1",
         [],
         |row| row.get(0),
-    )
+    )?;
+    let others = all_rows(
+        &tx,
+        &format!(
+            "SELECT json_extract(doc, '$.archive.sha256') AS h FROM amplify_jobs WHERE h IS NOT NULL \
+             UNION SELECT u.sha256 FROM amplify_uploads u JOIN amplify_jobs j ON j.region = u.region \
+             AND j.app_id = u.app_id AND j.branch_name = u.branch_name AND j.number = u.number \
+             WHERE j.{UNFINISHED} ORDER BY 1"
+        ),
+        [],
+        |row| row.get(0),
+    )?;
+    tx.finish().db()?;
+    Ok(ReferencedBlobs { manifests, others })
 }

@@ -13,8 +13,8 @@ mod uploads;
 use async_trait::async_trait;
 use ramp_clock::Timestamp;
 use ramp_domain::amplify::{
-    AccessLogEntry, App, BackendEnvironment, Branch, DomainAssociation, Job, JobKey, NewJob, ServingState,
-    UploadedFile, Webhook,
+    AccessLogEntry, App, BackendEnvironment, Branch, DomainAssociation, Job, JobKey, NewJob, ReferencedBlobs,
+    ServingState, UploadedFile, Webhook,
 };
 use ramp_domain::entities::Tags;
 use ramp_domain::store::{AmplifyStore, Listed, Result, Slice};
@@ -126,7 +126,7 @@ impl AmplifyStore for SqliteStore {
         self.read(|conn| serving::expired(conn, region, app_id, branch_name, keep, skew_since))
     }
 
-    async fn referenced_blobs(&self) -> Result<Vec<String>> {
+    async fn referenced_blobs(&self) -> Result<ReferencedBlobs> {
         self.read(jobs::referenced_blobs)
     }
 
