@@ -11,14 +11,19 @@ status, members, types, enums, lengths, patterns, ranges). Expected errors (NotF
 BadRequestException, ResourceNotFoundException) are checked against their exception shapes and
 the operation's modelled errors.
 
+The server must run with `--allow-private-source-urls`: one deploy reads its zip from a
+`sourceUrl`, a download link of ramp itself.
+
 It prints one line per checked response, every violation, and finally `N passed, M failed` (N is
 the number of conforming responses); the exit status is non-zero when anything failed.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
+import json
 import sys
 import time
 import urllib.error
@@ -108,6 +113,125 @@ def deploy_zip(c: Checker, app_id: str, branch: str, files: dict) -> str | None:
     return job_id
 
 
+def every_optional_member(c: Checker):
+    """An app, a branch and a domain association with every member set, so that their answers
+    carry every optional output member ramp fills in."""
+    credentials = base64.b64encode(b"user:secret").decode()
+    role = "arn:aws:iam::000000000000:role/amplify"
+    app = c.call(
+        "CreateApp",
+        name="full",
+        description="every member",
+        repository="",
+        platform="WEB",
+        iamServiceRoleArn=role,
+        computeRoleArn=role,
+        environmentVariables={"A": "1"},
+        enableBranchAutoBuild=True,
+        enableBranchAutoDeletion=True,
+        enableBasicAuth=True,
+        basicAuthCredentials=credentials,
+        customRules=[SPA_RULE, {"source": "/gone", "target": "/404.html", "status": "404-200", "condition": "<US>"}],
+        tags={"k": "v"},
+        buildSpec="version: 1\n",
+        customHeaders=CUSTOM_HEADERS,
+        enableAutoBranchCreation=True,
+        autoBranchCreationPatterns=["feature/*"],
+        autoBranchCreationConfig={
+            "stage": "BETA",
+            "framework": "React",
+            "enableAutoBuild": True,
+            "environmentVariables": {"B": "2"},
+            "basicAuthCredentials": credentials,
+            "enableBasicAuth": True,
+            "enablePerformanceMode": False,
+            "buildSpec": "version: 1\n",
+            "enablePullRequestPreview": True,
+            "pullRequestEnvironmentName": "pr",
+        },
+        jobConfig={"buildComputeType": "LARGE_16GB"},
+        cacheConfig={"type": "AMPLIFY_MANAGED"},
+        expect={"app": {"basicAuthCredentials": credentials, "jobConfig": {"buildComputeType": "LARGE_16GB"}}},
+    )
+    if app is None:
+        return
+    app_id = app["app"]["appId"]
+    environment = c.call("CreateBackendEnvironment", appId=app_id, environmentName="prod")
+    if environment is None:
+        return
+    c.call(
+        "CreateBranch",
+        appId=app_id,
+        branchName="main",
+        description="every member",
+        stage="PRODUCTION",
+        framework="React",
+        enableNotification=True,
+        enableAutoBuild=False,
+        enableSkewProtection=True,
+        environmentVariables={"C": "3"},
+        basicAuthCredentials=credentials,
+        enableBasicAuth=True,
+        enablePerformanceMode=True,
+        tags={"t": "1"},
+        buildSpec="version: 1\n",
+        ttl="10",
+        displayName="production",
+        enablePullRequestPreview=True,
+        pullRequestEnvironmentName="pr",
+        backendEnvironmentArn=environment["backendEnvironment"]["backendEnvironmentArn"],
+        computeRoleArn=role,
+        expect={"branch": {"displayName": "production", "ttl": "10"}},
+    )
+    c.call(
+        "CreateDomainAssociation",
+        appId=app_id,
+        domainName="example.org",
+        enableAutoSubDomain=True,
+        autoSubDomainCreationPatterns=["*", "pr*"],
+        autoSubDomainIAMRole=role,
+        subDomainSettings=[{"prefix": "", "branchName": "main"}],
+        certificateSettings={
+            "type": "CUSTOM",
+            "customCertificateArn": "arn:aws:acm:us-east-1:000000000000:certificate/0a1b2c3d",
+        },
+        expect={"domainAssociation": {"certificate": {"type": "CUSTOM"}}},
+    )
+    c.call("GetApp", appId=app_id, expect={"app": {"productionBranch": {"branchName": "main"}}})
+    c.call("ListBranches", appId=app_id)
+    c.call("DeleteApp", appId=app_id)
+
+
+def other_kinds_of_job(c: Checker, app_id: str, artifact_url: str):
+    """A deploy from a `sourceUrl`, a deploy that fails with a long reason, and the RELEASE job
+    a webhook starts: their summaries and steps carry members the others lack."""
+    started = c.call(
+        "StartDeployment",
+        appId=app_id,
+        branchName="main",
+        sourceUrl=artifact_url,
+        sourceUrlType="ZIP",
+        expect={"jobSummary": {"sourceUrl": artifact_url, "sourceUrlType": "ZIP"}},
+    )
+    if started and finished_status(c, app_id, "main", started["jobSummary"]["jobId"]) != "SUCCEED":
+        c.violations.append("the sourceUrl deploy did not succeed")
+    # Zip slip with a long name: the job fails, and its reason must still fit the model (≤ 1000).
+    hostile = c.call("CreateDeployment", appId=app_id, branchName="main")
+    if hostile and put(hostile["zipUploadUrl"], zip_of({"../" * 400 + "x.html": b"x"}), c, "hostile upload"):
+        c.call("StartDeployment", appId=app_id, branchName="main", jobId=hostile["jobId"])
+        if finished_status(c, app_id, "main", hostile["jobId"]) != "FAILED":
+            c.violations.append("the zip-slip deploy did not fail")
+    webhook = c.call("CreateWebhook", appId=app_id, branchName="main")
+    if webhook is None:
+        return
+    request = urllib.request.Request(webhook["webhook"]["webhookUrl"], data=b"{}", method="POST")
+    with urllib.request.urlopen(request) as response:
+        job_id = json.loads(response.read())["jobId"]
+    finished_status(c, app_id, "main", job_id)
+    c.call("ListJobs", appId=app_id, branchName="main")
+    c.call("DeleteWebhook", webhookId=webhook["webhook"]["webhookId"])
+
+
 def run(c: Checker):
     # --- Apps ---
     app = c.call(
@@ -181,7 +305,9 @@ def run(c: Checker):
     artifacts = c.call("ListArtifacts", appId=app_id, branchName="main", jobId=first)
     if artifacts and artifacts["artifacts"]:
         artifact_id = artifacts["artifacts"][0]["artifactId"]
-        c.call("GetArtifactUrl", artifactId=artifact_id, expect={"artifactId": artifact_id})
+        url = c.call("GetArtifactUrl", artifactId=artifact_id, expect={"artifactId": artifact_id})
+        if url is not None:
+            other_kinds_of_job(c, app_id, url["artifactUrl"])
     else:
         c.violations.append(f"ListArtifacts of job {first} lists no artifact")
     c.call("GenerateAccessLogs", appId=app_id, domainName=app["app"]["defaultDomain"])
@@ -297,6 +423,8 @@ def run(c: Checker):
     c.call_error("ListJobs", "NotFoundException", unmodelled=True, appId=app_id, branchName="missing")
     c.call_error("ListTagsForResource", "ResourceNotFoundException", resourceArn=app_arn.replace(app_id, "d0000000000000"))
     c.call_error("TagResource", "ResourceNotFoundException", resourceArn=app_arn + "/branches/missing", tags={"a": "b"})
+
+    every_optional_member(c)
 
     # --- Deletes, children first ---
     c.call("DeleteBackendEnvironment", appId=app_id, environmentName="staging")

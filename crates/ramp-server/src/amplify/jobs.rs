@@ -83,6 +83,21 @@ fn summary_output(cx: &Ctx<'_>, job: &Job) -> Result<AwsResponse, AwsError> {
     })
 }
 
+/// The model's limit on `Step.statusReason`, in characters.
+const MAX_STATUS_REASON_CHARS: usize = 1000;
+
+/// A step's reason as the model allows it: at most 1,000 characters. A failure names what it
+/// refused (an archive entry, a URL), which a client controls and may make long; the job's log
+/// keeps the whole reason.
+fn fitted_reason(reason: &str) -> String {
+    if reason.chars().count() <= MAX_STATUS_REASON_CHARS {
+        return reason.to_owned();
+    }
+    let mut fitted: String = reason.chars().take(MAX_STATUS_REASON_CHARS - 1).collect();
+    fitted.push('…');
+    fitted
+}
+
 /// A step as the wire shows it. The model requires `endTime` even while the step runs: a
 /// running step ends, so far, where it started. The DEPLOY step carries the job's log.
 fn step(step: &domain::Step, log_url: Option<&str>) -> shapes::Step {
@@ -98,7 +113,7 @@ fn step(step: &domain::Step, log_url: Option<&str>) -> shapes::Step {
         test_artifacts_url: None,
         test_config_url: None,
         screenshots: None,
-        status_reason: step.status_reason.clone(),
+        status_reason: step.status_reason.as_deref().map(fitted_reason),
         context: None,
     }
 }
@@ -298,6 +313,19 @@ mod tests {
             let error = check_file_map(&map("index.html", bad_md5)).unwrap_err();
             assert!(error.message.contains("32 hexadecimal digits"), "{}", error.message);
         }
+    }
+
+    #[test]
+    fn a_long_reason_is_cut_to_the_models_limit() {
+        let short = "archive entry `../x` escapes the site root";
+        assert_eq!(fitted_reason(short), short);
+        let exact = "é".repeat(MAX_STATUS_REASON_CHARS);
+        assert_eq!(fitted_reason(&exact), exact);
+        let long = format!("archive entry `{}x` escapes the site root", "../".repeat(400));
+        let fitted = fitted_reason(&long);
+        assert_eq!(fitted.chars().count(), MAX_STATUS_REASON_CHARS);
+        assert!(fitted.starts_with("archive entry `../../"), "{fitted}");
+        assert!(fitted.ends_with('…'), "{fitted}");
     }
 
     #[test]
