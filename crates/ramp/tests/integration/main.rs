@@ -12,6 +12,7 @@ mod amplify_hosting;
 mod amplify_jobs;
 mod amplify_resources;
 mod amplify_serving;
+mod amplify_skew;
 mod amplify_sources;
 mod applications;
 mod auth;
