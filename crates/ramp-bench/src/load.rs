@@ -76,6 +76,43 @@ impl Template {
         })
     }
 
+    /// An unsigned request to `path` on `addr` with `Host: host` (a hosted site, nginx, or an
+    /// Amplify call to ramp running open, which does not need a signature).
+    pub fn unsigned(
+        method: Method,
+        addr: SocketAddr,
+        host: &str,
+        path: &str,
+        body: Option<(&'static str, Bytes)>,
+    ) -> anyhow::Result<Self> {
+        let uri: Uri = format!("http://{addr}{path}")
+            .parse()
+            .with_context(|| format!("building a URI for {path}"))?;
+        let mut headers = HeaderMap::new();
+        headers.insert(HOST, HeaderValue::from_str(host)?);
+        headers.insert(USER_AGENT, HeaderValue::from_static("ramp-bench/0.1"));
+        let body = match body {
+            Some((content_type, bytes)) => {
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+                bytes
+            }
+            None => Bytes::new(),
+        };
+        Ok(Self {
+            method,
+            uri,
+            headers,
+            body,
+        })
+    }
+
+    /// Replaces the body (a large upload, set without copying).
+    pub fn set_body(&mut self, content_type: &'static str, body: Bytes) {
+        self.headers
+            .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        self.body = body;
+    }
+
     pub fn request(&self) -> anyhow::Result<Request<Full<Bytes>>> {
         let mut request = Request::builder()
             .method(self.method.clone())
@@ -168,14 +205,24 @@ impl Outcome {
 /// Runs `connections` closed loops for warm-up plus duration; counts only what completes in
 /// the measurement window, so connection set-up and cold caches stay out of the figures.
 pub async fn run(client: &HttpClient, template: Template, settings: Settings) -> anyhow::Result<Outcome> {
-    let template = Arc::new(template);
+    run_cycling(client, vec![template], settings).await
+}
+
+/// [`run`] over several requests: each connection sends them in turn, starting at its own
+/// offset, so the server sees every one of them all the time (many files of a site).
+pub async fn run_cycling(client: &HttpClient, templates: Vec<Template>, settings: Settings) -> anyhow::Result<Outcome> {
+    if templates.is_empty() {
+        bail!("no request to send");
+    }
+    let templates: Arc<[Template]> = templates.into();
     let measure_from = Instant::now() + settings.warmup;
     let measure_until = measure_from + settings.duration;
     let loops: Vec<_> = (0..settings.connections)
-        .map(|_| {
+        .map(|connection| {
             let client = client.clone();
-            let template = template.clone();
-            tokio::spawn(async move { closed_loop(client, template, measure_from, measure_until).await })
+            let templates = templates.clone();
+            let first = connection * templates.len() / settings.connections;
+            tokio::spawn(async move { closed_loop(client, templates, first, measure_from, measure_until).await })
         })
         .collect();
 
@@ -203,7 +250,8 @@ pub fn new_histogram() -> anyhow::Result<Histogram<u64>> {
 /// One connection's loop. Each task keeps its own histogram: no lock on the hot path.
 async fn closed_loop(
     client: HttpClient,
-    template: Arc<Template>,
+    templates: Arc<[Template]>,
+    first: usize,
     measure_from: Instant,
     measure_until: Instant,
 ) -> anyhow::Result<Outcome> {
@@ -214,12 +262,12 @@ async fn closed_loop(
         latency: new_histogram()?,
         window: measure_until - measure_from,
     };
-    loop {
+    for template in templates.iter().cycle().skip(first) {
         let sent = Instant::now();
         if sent >= measure_until {
             break;
         }
-        let result = exchange(&client, &template).await;
+        let result = exchange(&client, template).await;
         let done = Instant::now();
         if done < measure_from || done > measure_until {
             continue;

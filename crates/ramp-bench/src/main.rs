@@ -22,6 +22,7 @@ mod controlplane;
 mod dataplane;
 mod engine;
 mod fixtures;
+mod hosting;
 mod load;
 mod postgres;
 mod server;
@@ -97,6 +98,18 @@ struct Args {
     /// Engine scenario: the strategy's FinalBakeTimeInMinutes (ramp-clock minutes).
     #[arg(long, default_value_t = 2)]
     engine_bake_minutes: i64,
+    /// Hosting scenarios: the seed of the generated sites.
+    #[arg(long, default_value_t = 10)]
+    hosting_seed: u64,
+    /// `deploy` and `memory`: files of the generated site.
+    #[arg(long, default_value_t = 10_000)]
+    hosting_files: usize,
+    /// `deploy` and `memory`: the generated site's size in bytes (about).
+    #[arg(long, default_value_t = 100_000_000)]
+    hosting_bytes: usize,
+    /// `memory`: the small `--site-cache-bytes` measured next to the default.
+    #[arg(long, default_value_t = 16 * 1024 * 1024)]
+    hosting_small_cache_bytes: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -111,6 +124,12 @@ enum Part {
     Stores,
     /// The data plane on one SQLite node, one PostgreSQL node and two PostgreSQL nodes.
     Nodes,
+    /// Amplify Hosting: a small page and a script served by ramp and by nginx.
+    Sites,
+    /// Amplify Hosting: StartDeployment → SUCCEED of a 10,000-file zip, then again.
+    Deploy,
+    /// Amplify Hosting: RSS while serving 10,000 files, default and small site cache.
+    Memory,
 }
 
 impl Part {
@@ -183,6 +202,16 @@ impl Args {
         }
     }
 
+    fn hosting_settings(&self) -> hosting::Settings {
+        hosting::Settings {
+            load: self.settings(),
+            seed: self.hosting_seed,
+            files: self.hosting_files,
+            total_bytes: self.hosting_bytes,
+            small_cache_bytes: self.hosting_small_cache_bytes,
+        }
+    }
+
     fn engine_settings(&self) -> engine::Settings {
         engine::Settings {
             deployments: self.engine_deployments,
@@ -214,7 +243,10 @@ fn main() -> anyhow::Result<()> {
         || args.runs(Part::Dataplane)
         || args.runs(Part::Engine)
         || args.runs(Part::Stores)
-        || args.runs(Part::Nodes);
+        || args.runs(Part::Nodes)
+        || args.runs(Part::Sites)
+        || args.runs(Part::Deploy)
+        || args.runs(Part::Memory);
     if needs_ramp && !binary.is_file() {
         bail!(
             "no ramp binary at {}; build it with `cargo build --release -p ramp` or pass --ramp-bin",
@@ -288,6 +320,22 @@ fn main() -> anyhow::Result<()> {
         )?),
         _ => None,
     };
+    let hosting = args.hosting_settings();
+    let sites = if args.runs(Part::Sites) {
+        Some(hosting::serving(&binary, &hosting, &generator)?)
+    } else {
+        None
+    };
+    let deploy = if args.runs(Part::Deploy) {
+        Some(hosting::deploy(&binary, &hosting, &generator)?)
+    } else {
+        None
+    };
+    let memory = if args.runs(Part::Memory) {
+        Some(hosting::memory(&binary, &hosting, &generator)?)
+    } else {
+        None
+    };
     // Last: it takes minutes and leaves the machine's page cache and allocator warmest.
     let engine = if args.runs(Part::Engine) {
         Some(engine::run(&binary, &args.engine_settings(), &generator)?)
@@ -315,6 +363,15 @@ fn main() -> anyhow::Result<()> {
     }
     if let Some(outcome) = &engine {
         engine::print_report(outcome, &binary);
+    }
+    if let Some(outcome) = &sites {
+        hosting::report::print_serving(outcome, &hosting, &binary);
+    }
+    if let Some(outcome) = &deploy {
+        hosting::report::print_deploy(outcome, &hosting);
+    }
+    if let Some(outcome) = &memory {
+        hosting::report::print_memory(outcome, &hosting);
     }
     if args.only.is_empty() && args.database_url.is_none() {
         println!();
@@ -362,6 +419,28 @@ fn main() -> anyhow::Result<()> {
             }
             errors += m.errors;
         }
+    }
+    let hosting_outcomes = sites
+        .iter()
+        .flat_map(|s| {
+            s.rows
+                .iter()
+                .flat_map(|row| [("sites, nginx", &row.nginx), ("sites, ramp", &row.ramp)])
+        })
+        .chain(
+            memory
+                .iter()
+                .flat_map(|m| m.rows.iter().map(|row| ("memory", &row.outcome))),
+        );
+    for (name, outcome) in hosting_outcomes {
+        if outcome.errors > 0 {
+            eprintln!(
+                "{name}: {} errors, first: {}",
+                outcome.errors,
+                outcome.first_error.as_deref().unwrap_or("?")
+            );
+        }
+        errors += outcome.errors;
     }
     if errors > 0 {
         for row in rows.iter().filter(|row| row.outcome.errors > 0) {

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use bytes::Bytes;
 use futures::StreamExt as _;
@@ -19,6 +20,15 @@ use crate::location::{BlobLocation, S3Options};
 const INLINE_HASH_LIMIT: usize = 256 * 1024;
 /// Part size of streamed writes (S3's minimum part is 5 MiB).
 const STREAM_CHUNK: usize = 8 * 1024 * 1024;
+
+/// A stored blob as [`Blobs::list_with_times`] lists it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListedBlob {
+    pub digest: Digest,
+    pub size: u64,
+    /// When the blob was last written, by the backend's wall clock.
+    pub last_modified: SystemTime,
+}
 
 /// A content-addressed blob store. Cloning is cheap and clones share one connection pool.
 ///
@@ -223,15 +233,31 @@ impl Blobs {
         }
     }
 
-    /// Every stored digest, in no particular order (for garbage collection). Objects under
-    /// the location that are not blobs (another tool's files) are skipped.
+    /// Every stored digest, in no particular order. Objects under the location that are not
+    /// blobs (another tool's files) are skipped.
     pub fn list(&self) -> BoxStream<'static, Result<Digest, Error>> {
+        self.list_with_times()
+            .map(|listed| listed.map(|blob| blob.digest))
+            .boxed()
+    }
+
+    /// Every stored blob with its size and when it was last written, in no particular order:
+    /// what garbage collection needs to spare blobs an ingest in progress has just stored and
+    /// not yet recorded in a manifest. Times are the backend's (the file's modification time,
+    /// S3's `LastModified`): wall-clock time of the machine or service that stored the blob.
+    pub fn list_with_times(&self) -> BoxStream<'static, Result<ListedBlob, Error>> {
         let description = Arc::clone(&self.description);
         self.store
             .list(Some(&Path::from("sha256")))
             .filter_map(move |listed| {
                 let item = match listed {
-                    Ok(meta) => digest_of_key(&meta.location).map(Ok),
+                    Ok(meta) => digest_of_key(&meta.location).map(|digest| {
+                        Ok(ListedBlob {
+                            digest,
+                            size: meta.size,
+                            last_modified: SystemTime::from(meta.last_modified),
+                        })
+                    }),
                     Err(e) => Some(Err(Error::Storage {
                         backend: description.to_string(),
                         operation: "listing",

@@ -19,7 +19,7 @@ mod digest;
 mod error;
 mod location;
 
-pub use blobs::Blobs;
+pub use blobs::{Blobs, ListedBlob};
 pub use digest::{Digest, InvalidDigest};
 pub use error::Error;
 pub use location::{BlobLocation, InvalidLocation, S3Location, S3Options};

@@ -185,3 +185,43 @@ async fn files_stream_in_and_out_checked_against_their_digest() {
     let error = blobs.get_to_file(liar, &copy).await.unwrap_err();
     assert!(matches!(error, Error::Corrupt { .. }), "{error}");
 }
+
+#[tokio::test]
+async fn listing_with_times_gives_each_blobs_size_and_last_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let blobs = open(dir.path()).await;
+    let old = blobs.put(Bytes::from_static(b"old deploy")).await.unwrap();
+    let new = blobs.put(Bytes::from_static(b"a newer deploy")).await.unwrap();
+    // A blob written long ago, as garbage collection would find it after a day.
+    let long_ago = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_600_000_000);
+    std::fs::File::options()
+        .write(true)
+        .open(file_of(dir.path(), old))
+        .unwrap()
+        .set_modified(long_ago)
+        .unwrap();
+    std::fs::write(dir.path().join("sha256").join("not-a-blob"), b"x").unwrap();
+
+    let mut with_times: Vec<crate::ListedBlob> = blobs.list_with_times().try_collect().await.unwrap();
+    with_times.sort_by_key(|blob| blob.size);
+
+    let written = std::fs::metadata(file_of(dir.path(), new)).unwrap().modified().unwrap();
+    assert_eq!(
+        with_times,
+        vec![
+            crate::ListedBlob {
+                digest: old,
+                size: 10,
+                last_modified: long_ago,
+            },
+            crate::ListedBlob {
+                digest: new,
+                size: 14,
+                last_modified: written,
+            },
+        ]
+    );
+    let mut digests = listed(&blobs).await;
+    digests.sort_by_key(|d| d != &old);
+    assert_eq!(digests, vec![old, new], "list gives the same blobs");
+}

@@ -9,10 +9,12 @@
 //! exactly one place, [`pipeline::respond`].
 
 mod admin;
+mod amplify;
 mod appconfig;
 mod appconfigdata;
 pub mod auth;
 mod errors;
+pub mod hosting;
 mod pipeline;
 pub mod registry;
 mod request_id;
@@ -40,6 +42,7 @@ pub fn services() -> Registry {
     Registry::new()
         .with(appconfig::AppConfig)
         .with(appconfigdata::AppConfigData)
+        .with(amplify::Amplify)
 }
 
 /// Everything a request handler needs.
@@ -66,6 +69,29 @@ pub struct AppState {
     pub services: Registry,
     /// The sites served by `Host` ahead of AWS routing, when something hosts sites.
     pub sites: Option<Arc<dyn SiteHost>>,
+    /// Amplify Hosting's control plane, when this server hosts it.
+    pub amplify: Option<AmplifyState>,
+    /// Amplify Hosting's runtime (job runner, site table, links' endpoints), when hosted.
+    pub hosting: Option<Arc<hosting::Hosting>>,
+}
+
+/// Amplify Hosting's control plane and how its handlers reach the hosting runtime (the job
+/// runner and the site table), which lives beside the request path.
+pub struct AmplifyState {
+    pub service: Arc<ramp_domain::amplify::Amplify>,
+    pub events: Arc<dyn HostingEvents>,
+}
+
+/// What Amplify's handlers tell the hosting runtime after a successful write.
+pub trait HostingEvents: Send + Sync + 'static {
+    /// A job became PENDING: deploy it.
+    fn job_pending(&self, key: ramp_domain::amplify::JobKey);
+    /// Something the sites serve changed (an app's rules, headers or auth, a branch, a domain
+    /// association, a job); resolves once this node serves the change.
+    fn changed(&self) -> service::BoxFuture<'_, ()>;
+    /// Resolves once no job outcome is being published: a client that read a finished job
+    /// then sees the site as that outcome left it (read-your-writes across GetJob and serving).
+    fn settled(&self) -> service::BoxFuture<'_, ()>;
 }
 
 /// The whole HTTP application.

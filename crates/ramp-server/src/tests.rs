@@ -206,6 +206,8 @@ async fn state(services: Registry, sites: Option<Arc<dyn SiteHost>>, credentials
         max_body_bytes: 1024 * 1024,
         services,
         sites,
+        amplify: None,
+        hosting: None,
     })
 }
 
@@ -283,7 +285,7 @@ fn requests_go_to_the_service_whose_table_has_them() {
     let registry = with_echo();
     assert_eq!(
         registry.names().collect::<Vec<_>>(),
-        ["AppConfig", "AppConfigData", "Echo"]
+        ["AppConfig", "AppConfigData", "Amplify", "Echo"]
     );
     assert_eq!(
         route(&registry, Method::GET, "/applications"),
@@ -342,7 +344,7 @@ fn tag_requests_go_to_the_service_their_arn_names() {
 fn a_tag_request_for_a_service_ramp_does_not_host_is_a_bad_request_naming_it() {
     let registry = services();
     for arn in [
-        "arn:aws:amplify:us-east-1:000000000000:apps/d1abc",
+        "arn:aws:lambda:us-east-1:000000000000:function:f",
         "arn:aws:s3:::bucket/key",
         "arn:aws:echo:us-east-1:000000000000:thing/x",
     ] {
@@ -502,13 +504,30 @@ async fn a_registered_service_is_served_in_its_own_dialect() {
     assert!(unknown.json()["Message"].is_string());
     let foreign = send(
         &state,
-        get(&tags_path("arn:aws:amplify:us-east-1:000000000000:apps/d1abc")),
+        get(&tags_path("arn:aws:lambda:us-east-1:000000000000:function:f")),
         Body::empty(),
     )
     .await;
     assert_eq!(
         (foreign.status, foreign.error_type.as_str()),
         (400, "BadRequestException")
+    );
+    // Amplify's ARNs go to Amplify, which says so when this server does not host it.
+    let amplify = send(
+        &state,
+        get(&tags_path("arn:aws:amplify:us-east-1:000000000000:apps/d1abc")),
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(
+        (amplify.status, amplify.error_type.as_str()),
+        (501, "NotImplementedException")
+    );
+    assert!(
+        amplify.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("Amplify Hosting is not enabled")
     );
 }
 

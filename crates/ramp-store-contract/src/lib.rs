@@ -31,6 +31,9 @@ pub use ramp_domain::store::Store;
 use ramp_domain::store::{LabelFilter, Slice, TaggedResource};
 
 pub mod alarms;
+pub mod amplify;
+pub mod amplify_jobs;
+pub mod amplify_serving;
 pub mod applications;
 pub mod concurrency;
 pub mod configuration_profiles;

@@ -6,7 +6,10 @@
 //!   (`SELECT … FOR UPDATE`, or the `UPDATE` of a counter on it), or a transaction-scoped
 //!   advisory lock for per-region counts. Lock order is always application → environment or
 //!   profile → deployment or hosted version → region total → tags, so two writers never wait
-//!   on each other in a cycle. A tag write locks the tagged resource's row `FOR KEY SHARE`
+//!   on each other in a cycle. Amplify's rows have an order of their own, never mixed with
+//!   AppConfig's in one transaction: app (advisory lock on the region for the app quota, then
+//!   the app's row) → branch (every job write takes its branch's row first) → job → tags →
+//!   the one-row `amplify_generation` counter, which every Amplify write updates last. A tag write locks the tagged resource's row `FOR KEY SHARE`
 //!   before its tags (deletes wait for it, ordinary updates do not), and a delete reads the
 //!   deletion-protection mark under its `FOR UPDATE`, so neither acts on a stale check.
 //! * The schema (`migrations/`, mirroring the SQLite store's table for table) is applied on
@@ -17,6 +20,7 @@
 //! [`ClusterStore::changes`]: ramp_domain::store::ClusterStore::changes
 
 mod alarms;
+mod amplify;
 mod applications;
 mod configuration_profiles;
 mod deployment_strategies;

@@ -33,6 +33,13 @@ fn migrator() -> Migrator {
             include_str!("../migrations/004_outbox.sql").into_sql_str(),
             false,
         ),
+        Migration::new(
+            5,
+            Cow::Borrowed("amplify"),
+            MigrationType::Simple,
+            include_str!("../migrations/005_amplify.sql").into_sql_str(),
+            false,
+        ),
     ])
 }
 

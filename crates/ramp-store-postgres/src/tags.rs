@@ -102,12 +102,42 @@ async fn lock_tagged(conn: &mut PgConnection, resource: &TaggedResource) -> Resu
             ResourceKind::Deployment,
         ),
         TaggedResource::Predefined => return Ok(()),
-        // Amplify resources are not stored by this backend yet.
-        TaggedResource::AmplifyApp { .. }
-        | TaggedResource::AmplifyBranch { .. }
-        | TaggedResource::AmplifyJob { .. } => {
-            return Err(Error::NotFound(ResourceKind::AmplifyApp));
-        }
+        TaggedResource::AmplifyApp { region, app_id } => (
+            query("SELECT 1 FROM amplify_apps WHERE region = $1 AND app_id = $2 FOR KEY SHARE")
+                .bind(region)
+                .bind(app_id),
+            ResourceKind::AmplifyApp,
+        ),
+        TaggedResource::AmplifyBranch {
+            region,
+            app_id,
+            branch_name,
+        } => (
+            query(
+                "SELECT 1 FROM amplify_branches WHERE region = $1 AND app_id = $2 AND branch_name = $3 \
+                 FOR KEY SHARE",
+            )
+            .bind(region)
+            .bind(app_id)
+            .bind(branch_name),
+            ResourceKind::AmplifyBranch,
+        ),
+        TaggedResource::AmplifyJob {
+            region,
+            app_id,
+            branch_name,
+            number,
+        } => (
+            query(
+                "SELECT 1 FROM amplify_jobs WHERE region = $1 AND app_id = $2 AND branch_name = $3 \
+                 AND number = $4 FOR KEY SHARE",
+            )
+            .bind(region)
+            .bind(app_id)
+            .bind(branch_name)
+            .bind(number),
+            ResourceKind::AmplifyJob,
+        ),
     };
     must_exist(conn, check, kind).await
 }

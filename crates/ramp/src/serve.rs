@@ -3,16 +3,22 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::Args;
 use ramp_clock::SystemClock;
+use ramp_domain::amplify::{Amplify, Quotas as AmplifyQuotas};
 use ramp_domain::appconfig::{AppConfig, Quotas};
 use ramp_domain::dataplane::DataPlane;
 use ramp_domain::deployment::StepTiming;
 use ramp_engine::outbox::Deliverer;
 use ramp_engine::{Engine, Leadership};
-use ramp_server::{AppState, Credentials};
+use ramp_server::hosting::gc::GcConfig;
+use ramp_server::hosting::{Hosting, HostingConfig};
+use ramp_server::{AmplifyState, AppState, Credentials};
+use ramp_sites::ingest::IngestLimits;
+use ramp_sites::source::{BucketAccess, FetchPolicy};
 
 use crate::backends::{self, ClockMode};
 
@@ -74,7 +80,54 @@ pub struct ServeArgs {
     #[command(flatten)]
     blobs: BlobArgs,
     #[command(flatten)]
+    hosting: HostingArgs,
+    #[command(flatten)]
     quotas: QuotaArgs,
+}
+
+/// Amplify Hosting: where sites are served and what a deploy may hold (spec/amplify.md §8.1,
+/// §11). Every limit refuses a deploy with a clear job failure, never a crash.
+#[derive(Args, Debug)]
+struct HostingArgs {
+    /// Sites are served at `{branch}.{appId}.{SITES_DOMAIN}`; apps report `{appId}.{SITES_DOMAIN}`
+    /// as their defaultDomain.
+    #[arg(long, env = "RAMP_SITES_DOMAIN", default_value = "localhost")]
+    sites_domain: String,
+    /// Let `sourceUrl` fetch from loopback, private and link-local addresses (refused by
+    /// default: server-side request forgery).
+    #[arg(long, env = "RAMP_ALLOW_PRIVATE_SOURCE_URLS")]
+    allow_private_source_urls: bool,
+    /// Buckets `s3://` sources may read (through --s3-endpoint and the --s3-* credentials);
+    /// empty allows any.
+    #[arg(long, env = "RAMP_SOURCE_BUCKETS", value_delimiter = ',')]
+    source_buckets: Vec<String>,
+    /// Largest uploaded or fetched zip, in bytes (AWS: 5 GB).
+    #[arg(long, env = "RAMP_DEPLOY_MAX_ARCHIVE_BYTES", default_value_t = 5 * 1024 * 1024 * 1024)]
+    deploy_max_archive_bytes: u64,
+    /// Largest total size of a deploy's files, uncompressed, in bytes.
+    #[arg(long, env = "RAMP_DEPLOY_MAX_BYTES", default_value_t = 5 * 1024 * 1024 * 1024)]
+    deploy_max_bytes: u64,
+    /// Largest single file of a deploy, in bytes.
+    #[arg(long, env = "RAMP_DEPLOY_MAX_FILE_BYTES", default_value_t = 1024 * 1024 * 1024)]
+    deploy_max_file_bytes: u64,
+    /// Most files in one deploy.
+    #[arg(long, env = "RAMP_DEPLOY_MAX_FILES", default_value_t = 100_000)]
+    deploy_max_files: u64,
+    /// Highest compression ratio of an archive entry (zip bombs).
+    #[arg(long, env = "RAMP_DEPLOY_MAX_RATIO", default_value_t = 1000)]
+    deploy_max_ratio: u64,
+    /// How long fetching a `sourceUrl` may take, in seconds.
+    #[arg(long, env = "RAMP_SOURCE_URL_TIMEOUT", default_value_t = 300)]
+    source_url_timeout: u64,
+    /// Bytes of site content each node keeps in memory.
+    #[arg(long, env = "RAMP_SITE_CACHE_BYTES", default_value_t = 256 * 1024 * 1024)]
+    site_cache_bytes: u64,
+    /// Finished deploys per branch whose files are kept, so `StartJob` RETRY can publish them
+    /// again; older ones lose their files after each job (never the live deploy, nor one skew
+    /// protection still serves), and a sweep of the blob store, at start-up and hourly,
+    /// deletes the files no deploy references any more.
+    #[arg(long, env = "RAMP_KEEP_DEPLOYS", default_value_t = 10)]
+    keep_deploys: usize,
 }
 
 /// Where Amplify Hosting files are kept: content-addressed, in a directory or an S3-compatible
@@ -118,16 +171,65 @@ impl BlobArgs {
             || self.s3_access_key_id.is_some()
             || self.s3_virtual_hosted_style.is_some();
         if s3_flags && !matches!(location, ramp_blobs::BlobLocation::S3(_)) {
-            bail!("the --s3-* settings need an s3://bucket --blob-store; the blob store is {location}");
+            tracing::info!("the --s3-* settings apply to s3:// deploy sources only: the blob store is {location}");
         }
-        let options = ramp_blobs::S3Options {
+        Ok(ramp_blobs::Blobs::open(&location, &self.s3_options()).await?)
+    }
+
+    /// The S3-compatible service: the blob store's when it is a bucket, and the one `s3://`
+    /// deploy sources (StartDeployment's sourceUrl) are read from.
+    fn s3_options(&self) -> ramp_blobs::S3Options {
+        ramp_blobs::S3Options {
             endpoint: self.s3_endpoint.clone(),
             region: self.s3_region.clone(),
             access_key_id: self.s3_access_key_id.clone(),
             secret_access_key: self.s3_secret_access_key.clone(),
             virtual_hosted_style: self.s3_virtual_hosted_style,
-        };
-        Ok(ramp_blobs::Blobs::open(&location, &options).await?)
+        }
+    }
+}
+
+impl HostingArgs {
+    /// `lease_node`: this node's name when nodes share the store (one sweeps the blobs).
+    fn config(
+        &self,
+        data_dir: &std::path::Path,
+        blobs: &BlobArgs,
+        lease_node: Option<String>,
+    ) -> anyhow::Result<HostingConfig> {
+        let scratch_dir = data_dir.join("scratch");
+        std::fs::create_dir_all(&scratch_dir).with_context(|| format!("creating {}", scratch_dir.display()))?;
+        Ok(HostingConfig {
+            sites_domain: self.sites_domain.trim_matches('.').to_ascii_lowercase(),
+            ingest: IngestLimits {
+                max_archive_bytes: self.deploy_max_archive_bytes,
+                max_total_bytes: self.deploy_max_bytes,
+                max_file_bytes: self.deploy_max_file_bytes,
+                max_files: self.deploy_max_files,
+                max_ratio: self.deploy_max_ratio,
+                ..IngestLimits::default()
+            },
+            fetch: FetchPolicy {
+                max_bytes: self.deploy_max_archive_bytes,
+                timeout: Duration::from_secs(self.source_url_timeout),
+                allow_private: self.allow_private_source_urls,
+                ..FetchPolicy::default()
+            },
+            bucket: Some(BucketAccess {
+                s3: blobs.s3_options(),
+                allowed_buckets: self.source_buckets.clone(),
+            }),
+            scratch_dir,
+            cache_bytes: self.site_cache_bytes,
+            upload_link_ttl: Duration::from_secs(3 * 3600),
+            download_link_ttl: Duration::from_secs(3600),
+            refresh_interval: Duration::from_millis(500),
+            gc: GcConfig {
+                keep_deploys: self.keep_deploys,
+                lease_node,
+                ..GcConfig::default()
+            },
+        })
     }
 }
 
@@ -243,6 +345,20 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let deliverer = Arc::new(deliverer);
     transitions.subscribe(deliverer.subscriber());
 
+    let amplify = Arc::new(
+        Amplify::new(
+            store.clone(),
+            clock.clone(),
+            AmplifyQuotas::default(),
+            args.hosting.sites_domain.trim_matches('.').to_ascii_lowercase(),
+        )
+        .await?,
+    );
+    let hosting_config = args
+        .hosting
+        .config(&args.data_dir, &args.blobs, storage.shared.then(|| node.clone()))?;
+    let hosting = Hosting::start(amplify.clone(), store.clone(), blobs.clone(), hosting_config).await;
+
     let state = Arc::new(AppState {
         appconfig,
         engine: engine.clone(),
@@ -256,7 +372,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         account_id: args.account_id,
         max_body_bytes,
         services: ramp_server::services(),
-        sites: None,
+        sites: Some(hosting.table.clone()),
+        amplify: Some(AmplifyState {
+            service: amplify,
+            events: hosting.clone(),
+        }),
+        hosting: Some(hosting),
     });
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
@@ -269,7 +390,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     }
     let deliverer_task = tokio::spawn(deliverer.run(wait_for(stopped.clone())));
     let engine_task = tokio::spawn(engine.run(wait_for(stopped)));
-    let server = axum::serve(listener, ramp_server::router(state)).with_graceful_shutdown(async move {
+    let app = ramp_server::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
         shutdown_signal().await;
         let _ = stop.send(true);
     });

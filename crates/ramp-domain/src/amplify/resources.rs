@@ -20,6 +20,18 @@ pub fn is_app_id(id: &str) -> bool {
         && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
 }
 
+/// The blobs stored jobs reference (SHA-256 hex, each once): the roots of garbage collection.
+/// A manifest references further blobs, its files, which only reading it tells.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReferencedBlobs {
+    /// Every job's manifest.
+    pub manifests: Vec<String>,
+    /// Every job's archive, and the files uploaded to unfinished jobs (referenced by nothing
+    /// else until the job deploys; a finished job's uploads are in its manifest or archive,
+    /// or no longer needed).
+    pub others: Vec<String>,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct App {

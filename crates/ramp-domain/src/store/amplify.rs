@@ -1,8 +1,9 @@
 //! What Amplify Hosting keeps (spec/amplify.md): apps, branches, jobs and their uploads, domain
 //! associations, webhooks, backend environments and the sites' access log.
 //!
-//! Every write bumps one generation counter in its transaction, so a node learns that its site
-//! table is stale with one cheap read (`amplify_generation`).
+//! Every write of a resource (not the access log, which serving requests append to) bumps one
+//! generation counter in its transaction, so a node learns that its site table is stale with
+//! one cheap read (`amplify_generation`).
 //!
 //! ARNs: an app's tags live under its ARN, and a branch's and job's under ARNs that extend it
 //! (`{app arn}/branches/…`, branch names percent-encoded: `amplify::arn`), so deleting a
@@ -13,8 +14,8 @@ use ramp_clock::Timestamp;
 
 use super::{Listed, Result, Slice};
 use crate::amplify::{
-    AccessLogEntry, App, BackendEnvironment, Branch, DomainAssociation, Job, JobKey, NewJob, ServingState,
-    UploadedFile, Webhook,
+    AccessLogEntry, App, BackendEnvironment, Branch, DomainAssociation, Job, JobKey, NewJob, ReferencedBlobs,
+    ServingState, UploadedFile, Webhook,
 };
 use crate::entities::Tags;
 
@@ -79,8 +80,9 @@ pub trait AmplifyStore: Send + Sync + 'static {
         keep: usize,
         skew_since: Timestamp,
     ) -> Result<Vec<Job>>;
-    /// Every manifest and archive blob (SHA-256 hex) any stored job references.
-    async fn referenced_blobs(&self) -> Result<Vec<String>>;
+    /// Every manifest and archive blob any stored job references, and the files uploaded to
+    /// unfinished jobs, read in one snapshot, sorted, each once.
+    async fn referenced_blobs(&self) -> Result<ReferencedBlobs>;
 
     // ---- uploads (fileUploadUrls) ----
     /// Records (or replaces) an uploaded file of a `Created` job: `NotFound(AmplifyJob)` when
@@ -136,7 +138,9 @@ pub trait AmplifyStore: Send + Sync + 'static {
     async fn serving_state(&self, skew_since: Timestamp) -> Result<ServingState>;
 
     // ---- access log ----
-    async fn record_access(&self, entries: &[AccessLogEntry]) -> Result<()>;
+    /// Appends entries (named apart from `AppConfigStore::record_access`, which would make
+    /// calls on `dyn Store` ambiguous).
+    async fn append_access_log(&self, entries: &[AccessLogEntry]) -> Result<()>;
     /// The app's entries with `from <= time < to`, oldest first, at most `limit`.
     async fn access_log(
         &self,

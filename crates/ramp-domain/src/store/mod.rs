@@ -122,6 +122,6 @@ pub enum LabelFilter {
 /// Everything ramp keeps, by concern: one store per service ramp hosts, the tags every service
 /// shares, and what the nodes coordinate through. A backend implements each trait; callers hold
 /// `Arc<dyn Store>` and upcast to the one concern they need.
-pub trait Store: AppConfigStore + TagStore + ClusterStore + OutboxStore {}
+pub trait Store: AppConfigStore + AmplifyStore + TagStore + ClusterStore + OutboxStore {}
 
-impl<T: AppConfigStore + TagStore + ClusterStore + OutboxStore> Store for T {}
+impl<T: AppConfigStore + AmplifyStore + TagStore + ClusterStore + OutboxStore> Store for T {}

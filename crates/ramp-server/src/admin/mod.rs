@@ -38,6 +38,7 @@ pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
     Router::new()
         .route("/health", get(health))
         .route("/alertmanager", post(alarms::alertmanager))
+        .merge(crate::hosting::transfers::router())
         .merge(signed)
 }
 

@@ -165,6 +165,14 @@ fn the_schema_mirrors_sqlite_table_for_table() {
     assert_eq!(tables, columns(&sqlite));
     assert_eq!(tables.len(), 13, "{tables:?}");
     assert_eq!(tables.get("deployments").map(|c| c.len()), Some(25));
+
+    let amplify = columns(include_str!("../../migrations/005_amplify.sql"));
+    assert_eq!(
+        amplify,
+        columns(include_str!("../../../ramp-store/migrations/sqlite/005_amplify.sql"))
+    );
+    assert_eq!(amplify.len(), 9, "{amplify:?}");
+    assert_eq!(amplify.get("amplify_jobs").map(|c| c.len()), Some(9));
 }
 
 /// Table → columns, from `CREATE TABLE` blocks (one column per line) and `ADD COLUMN`s.

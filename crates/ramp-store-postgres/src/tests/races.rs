@@ -320,3 +320,80 @@ fn version(profile_id: &str, content: &[u8]) -> NewHostedVersion {
         created_at: Timestamp::from_millis(4),
     }
 }
+
+/// Two nodes racing to create Amplify apps and branches under their quotas and jobs on one
+/// branch: the quotas admit exactly the maximum, one job wins, and no writer deadlocks.
+#[tokio::test(flavor = "multi_thread")]
+async fn amplify_rules_hold_when_raced_by_two_stores() {
+    use ramp_domain::amplify::{App, Branch, Job, NewJob};
+    use ramp_domain::store::{AmplifyStore, Slice};
+
+    let Some((_, stores)) = stores_on_one_schema(2).await else {
+        return;
+    };
+    let stores: Vec<Arc<PostgresStore>> = stores.into_iter().map(Arc::new).collect();
+    let r = "us-east-1";
+    let apps = race(&stores, 10, |store, i| async move {
+        let app = App {
+            region: r.to_owned(),
+            app_id: format!("d{i}"),
+            ..App::default()
+        };
+        store.create_app(&app, &format!("arn:d{i}"), &Tags::new(), 4).await
+    })
+    .await;
+    assert!(
+        apps.iter().all(|a| matches!(a, Ok(()) | Err(Error::QuotaExceeded))),
+        "{apps:?}"
+    );
+    assert_eq!(apps.iter().filter(|a| a.is_ok()).count(), 4, "{apps:?}");
+
+    let first = Slice { after: None, limit: 1 };
+    let app_id = stores[0].apps(r, first).await.expect("apps")[0].item.app_id.clone();
+    let branches = race(&stores, 10, |store, i| {
+        let branch = Branch {
+            region: r.to_owned(),
+            app_id: app_id.clone(),
+            branch_name: format!("b{i}"),
+            ..Branch::default()
+        };
+        async move {
+            store
+                .create_branch(&branch, &format!("arn:b{i}"), &Tags::new(), 3)
+                .await
+        }
+    })
+    .await;
+    assert_eq!(branches.iter().filter(|b| b.is_ok()).count(), 3, "{branches:?}");
+
+    let branch_name = stores[0].branches(r, &app_id, first).await.expect("branches")[0]
+        .item
+        .branch_name
+        .clone();
+    let new = NewJob {
+        job: Job {
+            region: r.to_owned(),
+            app_id,
+            branch_name,
+            ..Job::default()
+        },
+        abandon_created_before: Timestamp::from_millis(0),
+    };
+    let tasks: Vec<_> = (0..10)
+        .map(|i| {
+            let (store, new) = (Arc::clone(&stores[i % 2]), new.clone());
+            tokio::spawn(async move { store.create_job(&new).await.map(|j| j.number) })
+        })
+        .collect();
+    let mut jobs = Vec::new();
+    for task in tasks {
+        jobs.push(task.await.expect("task"));
+    }
+    let won: Vec<i64> = jobs.iter().filter_map(|j| j.as_ref().ok().copied()).collect();
+    assert_eq!(won, [1], "{jobs:?}");
+    assert!(
+        jobs.iter()
+            .all(|j| matches!(j, Ok(1) | Err(Error::Conflict(Conflict::JobUnfinished { number: 1 })))),
+        "{jobs:?}"
+    );
+}

@@ -6,6 +6,7 @@
 //! (a write job's transaction derefs to one).
 
 mod alarms;
+mod amplify;
 mod applications;
 mod configuration_profiles;
 mod deployment_strategies;
@@ -49,6 +50,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/sqlite/002_deployments.sql")),
         M::up(include_str!("../../migrations/sqlite/003_leases.sql")),
         M::up(include_str!("../../migrations/sqlite/004_outbox.sql")),
+        M::up(include_str!("../../migrations/sqlite/005_amplify.sql")),
     ])
 }
 

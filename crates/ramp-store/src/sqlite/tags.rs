@@ -76,10 +76,33 @@ fn must_exist_tagged(conn: &Connection, resource: &TaggedResource) -> Result<()>
             ResourceKind::Deployment,
         ),
         TaggedResource::Predefined => Ok(()),
-        // Amplify resources are not stored by this backend yet.
-        TaggedResource::AmplifyApp { .. }
-        | TaggedResource::AmplifyBranch { .. }
-        | TaggedResource::AmplifyJob { .. } => Err(Error::NotFound(ResourceKind::AmplifyApp)),
+        TaggedResource::AmplifyApp { region, app_id } => must_exist(
+            conn,
+            "SELECT 1 FROM amplify_apps WHERE region = ?1 AND app_id = ?2",
+            [region, app_id],
+            ResourceKind::AmplifyApp,
+        ),
+        TaggedResource::AmplifyBranch {
+            region,
+            app_id,
+            branch_name,
+        } => must_exist(
+            conn,
+            "SELECT 1 FROM amplify_branches WHERE region = ?1 AND app_id = ?2 AND branch_name = ?3",
+            [region, app_id, branch_name],
+            ResourceKind::AmplifyBranch,
+        ),
+        TaggedResource::AmplifyJob {
+            region,
+            app_id,
+            branch_name,
+            number,
+        } => must_exist(
+            conn,
+            "SELECT 1 FROM amplify_jobs WHERE region = ?1 AND app_id = ?2 AND branch_name = ?3 AND number = ?4",
+            params![region, app_id, branch_name, number],
+            ResourceKind::AmplifyJob,
+        ),
     }
 }
 

@@ -4,10 +4,14 @@ use std::process::Command;
 
 use crate::harness::TestServer;
 
-const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/cli/quickstart.sh");
-
 #[test]
 fn aws_cli_quickstart_walkthrough_passes() {
+    walkthrough_passes("quickstart.sh");
+}
+
+/// Runs `tests/cli/{script}` against a fresh server; it must succeed and end with
+/// `N passed, 0 failed`, N > 0.
+pub fn walkthrough_passes(script: &str) {
     let aws = Command::new("aws").arg("--version").output();
     assert!(
         aws.as_ref().is_ok_and(|o| o.status.success()),
@@ -19,8 +23,9 @@ fn aws_cli_quickstart_walkthrough_passes() {
     );
 
     let server = TestServer::start();
+    let path = format!("{}/../../tests/cli/{script}", env!("CARGO_MANIFEST_DIR"));
     let output = Command::new("bash")
-        .arg(SCRIPT)
+        .arg(&path)
         .arg(&server.base_url)
         .output()
         .expect("bash runs");
@@ -28,7 +33,7 @@ fn aws_cli_quickstart_walkthrough_passes() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         output.status.success(),
-        "tests/cli/quickstart.sh failed ({})\n--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}",
+        "tests/cli/{script} failed ({})\n--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}",
         output.status
     );
     let summary = stdout.lines().last().unwrap_or_default();

@@ -114,6 +114,17 @@ impl TestServer {
         aws_sdk_appconfigdata::Client::from_conf(config)
     }
 
+    pub fn amplify(&self) -> aws_sdk_amplify::Client {
+        let config = aws_sdk_amplify::Config::builder()
+            .behavior_version_latest()
+            .endpoint_url(&self.base_url)
+            .region(aws_sdk_amplify::config::Region::new("us-east-1"))
+            .credentials_provider(Credentials::new(ACCESS_KEY, SECRET_KEY, None, None, "ramp-tests"))
+            .retry_config(aws_sdk_amplify::config::retry::RetryConfig::disabled())
+            .build();
+        aws_sdk_amplify::Client::from_conf(config)
+    }
+
     /// A plain HTTP client for requests the SDK would never send.
     pub fn http(&self) -> reqwest::Client {
         reqwest::Client::new()

@@ -5,8 +5,18 @@
 
 mod harness;
 
+mod amplify_common;
+mod amplify_durability;
+mod amplify_gc;
+mod amplify_hosting;
+mod amplify_jobs;
+mod amplify_resources;
+mod amplify_serving;
+mod amplify_skew;
+mod amplify_sources;
 mod applications;
 mod auth;
+mod cli_amplify;
 mod cli_quickstart;
 mod configuration_profiles;
 mod dataplane;

@@ -5,7 +5,8 @@
 //!   template, and ramp has no operation the model lacks;
 //! * the HTTP statuses of ramp's AWS errors are the model's exception statuses;
 //! * every response of a real server conforms to its output shape, checked by
-//!   `tests/conformance/appconfig_responses.py` (boto3, raw HTTP responses).
+//!   `tests/conformance/appconfig_responses.py` and `tests/conformance/amplify_responses.py`
+//!   (boto3, raw HTTP responses, the checker in `tests/conformance/shapes.py`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
@@ -19,7 +20,7 @@ use serde_json::Value;
 use crate::harness::TestServer;
 
 const INSTALL_HINT: &str = "run `pip install -r tests/requirements.txt` (the model conformance test needs python3 with \
-                            botocore and boto3)";
+                            botocore, boto3 and regex)";
 
 fn workspace_root() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
@@ -160,8 +161,24 @@ fn error_statuses_match_the_models_exception_shapes() {
 
 #[test]
 fn every_response_conforms_to_its_output_shape() {
-    let server = TestServer::start();
-    let script = workspace_root().join("tests/conformance/appconfig_responses.py");
+    conformance_script_passes("tests/conformance/appconfig_responses.py", &[]);
+}
+
+/// Every Amplify operation, a real deploy included, answers as its botocore output shape says.
+/// One deploy reads its `sourceUrl` from ramp itself, on loopback.
+#[test]
+fn every_amplify_response_conforms_to_its_output_shape() {
+    conformance_script_passes(
+        "tests/conformance/amplify_responses.py",
+        &["--allow-private-source-urls"],
+    );
+}
+
+/// Runs a conformance script (relative to the workspace root) against a fresh server started
+/// with `server_flags`; it must end with `N passed, 0 failed`, N > 0.
+fn conformance_script_passes(relative_path: &str, server_flags: &[&str]) {
+    let server = TestServer::with_args(server_flags);
+    let script = workspace_root().join(relative_path);
     let output = Command::new("python3")
         .arg(&script)
         .arg(&server.base_url)

@@ -324,3 +324,53 @@ async fn a_stop_on_one_node_reaches_the_clients_of_another_within_a_second() {
         "node b learned of the stop after {slowest:?}"
     );
 }
+
+/// A site deployed through one node is served by the others: they share the database and the
+/// blob store (here a directory both can read; an S3 bucket in production) and rebuild their
+/// site tables when the store's Amplify generation moves.
+#[tokio::test]
+async fn a_site_deployed_through_one_node_is_served_by_every_node() {
+    let Some(url) = postgres_schema_url() else {
+        eprintln!("skipped: set RAMP_TEST_DATABASE_URL to run the several-node tests on PostgreSQL");
+        return;
+    };
+    let blobs = tempfile::tempdir().unwrap();
+    let blob_store = blobs.path().to_str().unwrap().to_owned();
+    let a = TestServer::node(&url, &["--node-name", "node-a", "--blob-store", &blob_store]);
+    let b = TestServer::node(&url, &["--node-name", "node-b", "--blob-store", &blob_store]);
+    let client = a.amplify();
+    let app_id = client
+        .create_app()
+        .name("shared")
+        .send()
+        .await
+        .unwrap()
+        .app()
+        .unwrap()
+        .app_id()
+        .to_owned();
+    client
+        .create_branch()
+        .app_id(&app_id)
+        .branch_name("main")
+        .send()
+        .await
+        .unwrap();
+    let host = format!("main.{app_id}.localhost");
+
+    for version in ["v1", "v2"] {
+        let job = crate::amplify_hosting::deploy_zip(&a, &app_id, "main", &[("index.html", version)]).await;
+        let status = crate::amplify_hosting::finished(&client, &app_id, "main", &job).await;
+        assert_eq!(status, aws_sdk_amplify::types::JobStatus::Succeed);
+        assert_eq!(crate::amplify_hosting::get(&a, &host, "/").await.1, version);
+        let started = Instant::now();
+        wait_for(&format!("node b to serve {version}"), || async {
+            (crate::amplify_hosting::get(&b, &host, "/").await.1 == version).then_some(())
+        })
+        .await;
+        eprintln!(
+            "node b served {version} {} ms after node a",
+            started.elapsed().as_millis()
+        );
+    }
+}

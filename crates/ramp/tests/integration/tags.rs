@@ -170,14 +170,14 @@ async fn tag_errors() {
     assert_eq!(error_code(&err), "ResourceNotFoundException");
 }
 
-/// `/tags/{ResourceArn}` goes to the service the ARN names; one ramp does not host (Amplify until
-/// it is registered, S3) is a modelled 400 naming it, never a 500 or an HTML page.
+/// `/tags/{ResourceArn}` goes to the service the ARN names; one ramp does not host (Lambda, S3)
+/// is a modelled 400 naming it, never a 500 or an HTML page.
 #[tokio::test]
 async fn tags_of_a_service_ramp_does_not_host_are_a_bad_request() {
     let server = TestServer::start();
     let client = server.appconfig();
     for arn in [
-        "arn:aws:amplify:us-east-1:000000000000:apps/d1abc2def3ghi4",
+        "arn:aws:lambda:us-east-1:000000000000:function:f",
         "arn:aws:s3:::some-bucket",
     ] {
         let service = arn.split(':').nth(2).unwrap();
@@ -216,7 +216,7 @@ async fn tags_of_a_service_ramp_does_not_host_are_a_bad_request() {
 #[tokio::test]
 async fn tags_of_a_foreign_service_over_raw_http() {
     let server = TestServer::start();
-    let arn = "arn%3Aaws%3Aamplify%3Aus-east-1%3A000000000000%3Aapps%2Fd1abc2def3ghi4";
+    let arn = "arn%3Aaws%3Alambda%3Aus-east-1%3A000000000000%3Afunction%3Af";
     for method in [reqwest::Method::GET, reqwest::Method::POST, reqwest::Method::DELETE] {
         let response = server
             .http()
@@ -230,7 +230,7 @@ async fn tags_of_a_foreign_service_over_raw_http() {
         assert_eq!(response.headers()["x-amzn-errortype"], "BadRequestException");
         assert!(response.headers().contains_key("x-amzn-requestid"));
         let body: serde_json::Value = response.json().await.unwrap();
-        assert!(body["Message"].as_str().unwrap().contains("'amplify'"), "{body}");
+        assert!(body["Message"].as_str().unwrap().contains("'lambda'"), "{body}");
     }
     let response = server
         .http()

@@ -1,0 +1,109 @@
+-- ramp's PostgreSQL schema, version 5 (the SQLite store's 005_amplify.sql, table for table):
+-- Amplify Hosting (spec/amplify.md). Keys compare bytewise (COLLATE "C") as in SQLite.
+--
+-- Each resource is a JSON document (`doc`, the serde form of the domain type, which tolerates
+-- members added later) beside the key columns and what the store's rules query. Who owns what:
+--   * the key columns are the truth for the key; `seq` is the creation order (list cursor);
+--   * `amplify_branches.active_job_id` and `total_number_of_jobs` are the truth for those two
+--     members: job writes change them, `update_branch` replaces only `doc`, and a read puts the
+--     columns into the branch it returns;
+--   * `amplify_jobs.status`, `revision` and `end_time` are written with `doc`, from the same
+--     value, by every job write (the revision column is what compare-and-set compares).
+-- No foreign keys: a delete removes the rows below it itself, in its transaction, and a create
+-- checks its parent (under the parent's row lock on PostgreSQL).
+
+CREATE TABLE amplify_apps (
+    seq    BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    region TEXT COLLATE "C" NOT NULL,
+    app_id TEXT COLLATE "C" NOT NULL,
+    doc    TEXT    NOT NULL, -- JSON App
+    UNIQUE (region, app_id)
+);
+CREATE INDEX amplify_apps_by_region ON amplify_apps (region, seq);
+
+CREATE TABLE amplify_branches (
+    seq                  BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    region               TEXT COLLATE "C" NOT NULL,
+    app_id               TEXT COLLATE "C" NOT NULL,
+    branch_name          TEXT COLLATE "C" NOT NULL,
+    active_job_id        BIGINT,
+    total_number_of_jobs BIGINT NOT NULL DEFAULT 0, -- job numbers are allocated from it
+    doc                  TEXT    NOT NULL, -- JSON Branch
+    UNIQUE (region, app_id, branch_name)
+);
+CREATE INDEX amplify_branches_by_app ON amplify_branches (region, app_id, seq);
+
+CREATE TABLE amplify_jobs (
+    seq         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    region      TEXT COLLATE "C" NOT NULL,
+    app_id      TEXT COLLATE "C" NOT NULL,
+    branch_name TEXT COLLATE "C" NOT NULL,
+    number      BIGINT NOT NULL,
+    status      TEXT    NOT NULL, -- JobStatus, as the API spells it
+    revision    BIGINT NOT NULL,
+    end_time    BIGINT,
+    doc         TEXT    NOT NULL, -- JSON Job
+    UNIQUE (region, app_id, branch_name, number)
+);
+CREATE INDEX amplify_jobs_unfinished ON amplify_jobs (seq)
+    WHERE status NOT IN ('SUCCEED', 'FAILED', 'CANCELLED');
+
+CREATE TABLE amplify_uploads (
+    region      TEXT COLLATE "C" NOT NULL,
+    app_id      TEXT COLLATE "C" NOT NULL,
+    branch_name TEXT COLLATE "C" NOT NULL,
+    number      BIGINT NOT NULL,
+    path        TEXT COLLATE "C" NOT NULL,
+    sha256      TEXT COLLATE "C" NOT NULL,
+    size        BIGINT NOT NULL,
+    PRIMARY KEY (region, app_id, branch_name, number, path)
+);
+
+CREATE TABLE amplify_domains (
+    seq         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    region      TEXT COLLATE "C" NOT NULL,
+    app_id      TEXT COLLATE "C" NOT NULL,
+    domain_name TEXT COLLATE "C" NOT NULL,
+    doc         TEXT    NOT NULL, -- JSON DomainAssociation
+    UNIQUE (region, domain_name) -- one app per domain in a region
+);
+CREATE INDEX amplify_domains_by_app ON amplify_domains (region, app_id, seq);
+
+CREATE TABLE amplify_webhooks (
+    seq        BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    region     TEXT COLLATE "C" NOT NULL,
+    app_id     TEXT COLLATE "C" NOT NULL,
+    webhook_id TEXT COLLATE "C" NOT NULL,
+    doc        TEXT    NOT NULL, -- JSON Webhook
+    UNIQUE (region, webhook_id)
+);
+CREATE INDEX amplify_webhooks_by_app ON amplify_webhooks (region, app_id, seq);
+
+CREATE TABLE amplify_backend_environments (
+    seq              BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    region           TEXT COLLATE "C" NOT NULL,
+    app_id           TEXT COLLATE "C" NOT NULL,
+    environment_name TEXT COLLATE "C" NOT NULL,
+    doc              TEXT    NOT NULL, -- JSON BackendEnvironment
+    UNIQUE (region, app_id, environment_name)
+);
+CREATE INDEX amplify_backend_environments_by_app ON amplify_backend_environments (region, app_id, seq);
+
+-- What the hosted sites answered (GenerateAccessLogs); `id` orders entries of the same time.
+CREATE TABLE amplify_access_log (
+    id     BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    region TEXT COLLATE "C" NOT NULL,
+    app_id TEXT COLLATE "C" NOT NULL,
+    time   BIGINT NOT NULL,
+    doc    TEXT    NOT NULL -- JSON AccessLogEntry
+);
+CREATE INDEX amplify_access_log_by_app ON amplify_access_log (region, app_id, time, id);
+CREATE INDEX amplify_access_log_by_time ON amplify_access_log (time);
+
+-- One row: bumped by every Amplify resource write, in its transaction, so a node sees with
+-- one read that its site table is stale.
+CREATE TABLE amplify_generation (
+    id         BIGINT  PRIMARY KEY CHECK (id = 1),
+    generation BIGINT NOT NULL
+);
+INSERT INTO amplify_generation (id, generation) VALUES (1, 0);

@@ -1,0 +1,302 @@
+//! Amplify Hosting end to end with the official `aws-sdk-amplify`: create an app and a branch,
+//! upload a deploy (a zip, or files one by one), start it, follow the job, and fetch the site
+//! over HTTP by `Host`, by path and at a custom domain; a hostile archive fails its job and the
+//! live site keeps serving; RETRY of an earlier job brings its files back.
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::time::Duration;
+
+use aws_sdk_amplify::types::{JobStatus, JobType, SubDomainSetting};
+use md5::Digest as _;
+
+use crate::harness::TestServer;
+
+/// A zip holding `files` (name → content).
+pub(crate) fn zip(files: &[(&str, &str)]) -> Vec<u8> {
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, content) in files {
+        writer
+            .start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        writer.write_all(content.as_bytes()).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+/// Waits for the job to finish (the runner deploys in the background) and returns its status.
+pub(crate) async fn finished(client: &aws_sdk_amplify::Client, app_id: &str, branch: &str, job_id: &str) -> JobStatus {
+    for _ in 0..600 {
+        let job = client
+            .get_job()
+            .app_id(app_id)
+            .branch_name(branch)
+            .job_id(job_id)
+            .send()
+            .await
+            .unwrap();
+        let status = job.job().unwrap().summary().unwrap().status().clone();
+        if matches!(status, JobStatus::Succeed | JobStatus::Failed | JobStatus::Cancelled) {
+            return status;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("job {job_id} did not finish");
+}
+
+/// GET `path` on ramp with `Host: host`.
+pub(crate) async fn get(server: &TestServer, host: &str, path: &str) -> (u16, String, HashMap<String, String>) {
+    let response = server
+        .http()
+        .get(server.url(path))
+        .header("host", host)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_owned()))
+        .collect();
+    (status, response.text().await.unwrap(), headers)
+}
+
+/// CreateDeployment + PUT of a zip + StartDeployment; returns the job ID.
+pub(crate) async fn deploy_zip(server: &TestServer, app_id: &str, branch: &str, files: &[(&str, &str)]) -> String {
+    let client = server.amplify();
+    let created = client
+        .create_deployment()
+        .app_id(app_id)
+        .branch_name(branch)
+        .send()
+        .await
+        .unwrap();
+    let job_id = created.job_id().unwrap().to_owned();
+    let put = server
+        .http()
+        .put(created.zip_upload_url())
+        .body(zip(files))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status().as_u16(), 200, "{}", put.text().await.unwrap());
+    let started = client
+        .start_deployment()
+        .app_id(app_id)
+        .branch_name(branch)
+        .job_id(&job_id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.job_summary().unwrap().status(), &JobStatus::Pending);
+    job_id
+}
+
+#[tokio::test]
+async fn a_zip_deploy_is_served_by_host_by_path_and_at_a_custom_domain() {
+    let server = TestServer::start();
+    let client = server.amplify();
+    let app = client.create_app().name("blog").send().await.unwrap();
+    let app = app.app().unwrap();
+    let app_id = app.app_id().to_owned();
+    assert!(app_id.starts_with('d') && app_id.len() == 14, "{app_id}");
+    assert_eq!(app.default_domain(), format!("{app_id}.localhost"));
+    client
+        .create_branch()
+        .app_id(&app_id)
+        .branch_name("feature/x")
+        .send()
+        .await
+        .unwrap();
+
+    let job_id = deploy_zip(
+        &server,
+        &app_id,
+        "feature/x",
+        &[
+            ("index.html", "<h1>v1</h1>"),
+            ("about.html", "about v1"),
+            ("assets/app.js", "console.log(1)"),
+        ],
+    )
+    .await;
+    assert_eq!(job_id, "1");
+    assert_eq!(
+        finished(&client, &app_id, "feature/x", &job_id).await,
+        JobStatus::Succeed
+    );
+
+    let host = format!("feature-x.{app_id}.localhost");
+    let (status, body, headers) = get(&server, &host, "/").await;
+    assert_eq!((status, body.as_str()), (200, "<h1>v1</h1>"));
+    assert!(headers["content-type"].starts_with("text/html"), "{headers:?}");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(get(&server, &host, "/about").await.1, "about v1");
+    assert_eq!(get(&server, &host, "/missing").await.0, 404);
+    let by_path = server
+        .http()
+        .get(server.url(&format!("/_ramp/sites/{app_id}/feature%2Fx/assets/app.js")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_path.text().await.unwrap(), "console.log(1)");
+
+    let branch = client
+        .get_branch()
+        .app_id(&app_id)
+        .branch_name("feature/x")
+        .send()
+        .await
+        .unwrap();
+    let branch = branch.branch().unwrap();
+    assert_eq!(branch.active_job_id(), "1");
+    assert_eq!(branch.total_number_of_jobs(), "1");
+    assert_eq!(branch.display_name(), "feature-x");
+
+    client
+        .create_domain_association()
+        .app_id(&app_id)
+        .domain_name("example.com")
+        .sub_domain_settings(
+            SubDomainSetting::builder()
+                .prefix("www")
+                .branch_name("feature/x")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(get(&server, "www.example.com", "/").await.1, "<h1>v1</h1>");
+
+    // A custom domain cannot take over ramp's own hosts (the sites domain, an IP address).
+    for taken in ["localhost", "other.localhost", "127.0.0.1"] {
+        let refused = client
+            .create_domain_association()
+            .app_id(&app_id)
+            .domain_name(taken)
+            .sub_domain_settings(
+                SubDomainSetting::builder()
+                    .prefix("")
+                    .branch_name("feature/x")
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap_err()
+            .into_service_error();
+        assert!(refused.is_bad_request_exception(), "{taken}: {refused:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_failed_deploy_keeps_the_live_site_and_retry_brings_an_old_deploy_back() {
+    let server = TestServer::start();
+    let client = server.amplify();
+    let app_id = client
+        .create_app()
+        .name("shop")
+        .send()
+        .await
+        .unwrap()
+        .app()
+        .unwrap()
+        .app_id()
+        .to_owned();
+    client
+        .create_branch()
+        .app_id(&app_id)
+        .branch_name("main")
+        .send()
+        .await
+        .unwrap();
+    let host = format!("main.{app_id}.localhost");
+
+    let first = deploy_zip(&server, &app_id, "main", &[("index.html", "v1")]).await;
+    assert_eq!(finished(&client, &app_id, "main", &first).await, JobStatus::Succeed);
+
+    // Zip slip: the job fails with a reason naming the entry; v1 keeps serving.
+    let hostile = deploy_zip(&server, &app_id, "main", &[("../escape.html", "x")]).await;
+    assert_eq!(finished(&client, &app_id, "main", &hostile).await, JobStatus::Failed);
+    let job = client
+        .get_job()
+        .app_id(&app_id)
+        .branch_name("main")
+        .job_id(&hostile)
+        .send()
+        .await
+        .unwrap();
+    let steps = job.job().unwrap().steps();
+    assert_eq!(steps[0].step_name(), "DEPLOY");
+    let reason = steps[0].status_reason().unwrap_or_default();
+    assert!(reason.contains("escape.html"), "{reason}");
+    assert_eq!(get(&server, &host, "/").await.1, "v1");
+
+    // The second style of upload: one PUT per file of the fileMap, checked against its MD5.
+    let page = "v3";
+    let md5 = hex::encode(md5::Md5::digest(page.as_bytes()));
+    let created = client
+        .create_deployment()
+        .app_id(&app_id)
+        .branch_name("main")
+        .file_map("index.html", &md5)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.zip_upload_url(), "");
+    let url = &created.file_upload_urls()["index.html"];
+    let wrong = server.http().put(url).body("tampered").send().await.unwrap();
+    assert_eq!(wrong.status().as_u16(), 400);
+    assert!(wrong.text().await.unwrap().contains("BadDigest"));
+    let right = server.http().put(url).body(page).send().await.unwrap();
+    assert_eq!(right.status().as_u16(), 200);
+    let third = created.job_id().unwrap();
+    client
+        .start_deployment()
+        .app_id(&app_id)
+        .branch_name("main")
+        .job_id(third)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(finished(&client, &app_id, "main", third).await, JobStatus::Succeed);
+    assert_eq!(get(&server, &host, "/").await.1, "v3");
+
+    // RETRY of job 1: its files are served again, in one call.
+    let retry = client
+        .start_job()
+        .app_id(&app_id)
+        .branch_name("main")
+        .job_type(JobType::Retry)
+        .job_id(&first)
+        .send()
+        .await
+        .unwrap();
+    let retry_id = retry.job_summary().unwrap().job_id().to_owned();
+    assert_eq!(finished(&client, &app_id, "main", &retry_id).await, JobStatus::Succeed);
+    assert_eq!(get(&server, &host, "/").await.1, "v1");
+
+    // MANUAL is refused as AWS refuses it.
+    let manual = client
+        .start_job()
+        .app_id(&app_id)
+        .branch_name("main")
+        .job_type(JobType::Manual)
+        .send()
+        .await
+        .unwrap_err();
+    let manual = manual.into_service_error();
+    assert!(manual.is_bad_request_exception(), "{manual:?}");
+
+    let jobs = client
+        .list_jobs()
+        .app_id(&app_id)
+        .branch_name("main")
+        .send()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = jobs.job_summaries().iter().map(|j| j.job_id()).collect();
+    assert_eq!(ids, ["4", "3", "2", "1"], "newest first");
+}
