@@ -119,6 +119,9 @@ struct HostingArgs {
     /// How long fetching a `sourceUrl` may take, in seconds.
     #[arg(long, env = "RAMP_SOURCE_URL_TIMEOUT", default_value_t = 300)]
     source_url_timeout: u64,
+    /// Record every request the sites answer, for GenerateAccessLogs (`false`: keep none).
+    #[arg(long, env = "RAMP_SITE_ACCESS_LOG", default_value_t = true, action = clap::ArgAction::Set)]
+    site_access_log: bool,
     /// Bytes of site content each node keeps in memory.
     #[arg(long, env = "RAMP_SITE_CACHE_BYTES", default_value_t = 256 * 1024 * 1024)]
     site_cache_bytes: u64,
@@ -221,6 +224,7 @@ impl HostingArgs {
             }),
             scratch_dir,
             cache_bytes: self.site_cache_bytes,
+            access_log: self.site_access_log,
             upload_link_ttl: Duration::from_secs(3 * 3600),
             download_link_ttl: Duration::from_secs(3600),
             refresh_interval: Duration::from_millis(500),

@@ -22,7 +22,8 @@ const BACKLOG: usize = 100_000;
 
 #[derive(Clone)]
 pub struct Recorder {
-    entries: mpsc::Sender<AccessLogEntry>,
+    /// `None` when the access log is off (`--site-access-log false`).
+    entries: Option<mpsc::Sender<AccessLogEntry>>,
     /// Entries dropped since the writer last said so: counted here and logged once per batch by
     /// the writer, because a log line per dropped entry would slow every request when the
     /// writer is already behind.
@@ -34,11 +35,29 @@ impl Recorder {
         let (entries, received) = mpsc::channel(BACKLOG);
         let dropped = Arc::new(AtomicU64::new(0));
         tokio::spawn(write_batches(store, received, dropped.clone()));
-        Recorder { entries, dropped }
+        Recorder {
+            entries: Some(entries),
+            dropped,
+        }
+    }
+
+    /// A recorder that keeps nothing: GenerateAccessLogs then finds no requests.
+    pub fn off() -> Recorder {
+        Recorder {
+            entries: None,
+            dropped: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// Whether entries are kept; when not, callers skip building them.
+    pub fn is_on(&self) -> bool {
+        self.entries.is_some()
     }
 
     pub fn record(&self, entry: AccessLogEntry) {
-        if self.entries.try_send(entry).is_err() {
+        if let Some(entries) = &self.entries
+            && entries.try_send(entry).is_err()
+        {
             self.dropped.fetch_add(1, Ordering::Relaxed);
         }
     }

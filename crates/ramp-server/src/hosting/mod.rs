@@ -39,6 +39,8 @@ pub struct HostingConfig {
     pub scratch_dir: PathBuf,
     /// Bytes of site content kept in memory.
     pub cache_bytes: u64,
+    /// Whether served requests are recorded for GenerateAccessLogs.
+    pub access_log: bool,
     /// How long upload links live (AWS's are 3 hours, spec §6.2).
     pub upload_link_ttl: Duration,
     /// How long download links (artifacts, logs, access logs) live.
@@ -82,7 +84,11 @@ impl Hosting {
         config: HostingConfig,
     ) -> Arc<Hosting> {
         let (runner, jobs) = Runner::channel();
-        let access_log = access_log::Recorder::start(store.clone());
+        let access_log = if config.access_log {
+            access_log::Recorder::start(store.clone())
+        } else {
+            access_log::Recorder::off()
+        };
         let table = SiteTable::new(
             store.clone(),
             blobs.clone(),

@@ -285,22 +285,24 @@ impl SiteTable {
             return not_found("This branch has no deployment yet.");
         };
         let response = site.respond(&parts, &self.content).await;
-        let mut entry = access_log::entry(
-            &served.region,
-            &served.app_id,
-            &parts,
-            &response,
-            self.amplify.now_time(),
-            started,
-        );
-        if let Some(axum::extract::ConnectInfo(peer)) = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        {
-            entry.client_ip = peer.ip().to_string();
-            entry.client_port = peer.port();
+        if self.access_log.is_on() {
+            let mut entry = access_log::entry(
+                &served.region,
+                &served.app_id,
+                &parts,
+                &response,
+                self.amplify.now_time(),
+                started,
+            );
+            if let Some(axum::extract::ConnectInfo(peer)) = parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            {
+                entry.client_ip = peer.ip().to_string();
+                entry.client_port = peer.port();
+            }
+            self.access_log.record(entry);
         }
-        self.access_log.record(entry);
         response.map(Body::from)
     }
 }

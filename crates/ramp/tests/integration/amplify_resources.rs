@@ -460,3 +460,29 @@ async fn access_logs_artifacts_and_job_logs_download_through_their_links() {
     server.advance_clock(2 * 24 * 3600).await;
     assert_eq!(fetch(&log_url).await.status, 403);
 }
+
+/// With `--site-access-log false` ramp keeps no record of served requests: the log it hands out
+/// holds the header row only.
+#[tokio::test]
+async fn with_the_access_log_off_no_request_is_recorded() {
+    let server = TestServer::with_args(&["--site-access-log", "false"]);
+    let client = server.amplify();
+    let app_id = app_with_branch(&client, "main").await;
+    deploy(&server, &app_id, "main", text_zip(&[("index.html", "hello")])).await;
+    let host = format!("main.{app_id}.localhost");
+    assert_eq!(get(&server, &host, "/").await.text(), "hello");
+    // Time for a writer to have stored the request if there were one: a whole deploy later.
+    deploy(&server, &app_id, "main", text_zip(&[("index.html", "again")])).await;
+    assert_eq!(get(&server, &host, "/").await.text(), "again");
+
+    let logs = client
+        .generate_access_logs()
+        .app_id(&app_id)
+        .domain_name(format!("{app_id}.localhost"))
+        .send()
+        .await
+        .unwrap();
+    let csv = fetch(logs.log_url().unwrap()).await.text();
+    assert_eq!(csv.lines().count(), 1, "{csv}");
+    assert!(csv.starts_with("date,time,"), "{csv}");
+}
