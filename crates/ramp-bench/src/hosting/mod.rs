@@ -46,7 +46,10 @@ pub struct ServingRow {
     pub file: &'static str,
     pub bytes: usize,
     pub nginx: Outcome,
+    /// ramp as it ships: every request recorded in the access log.
     pub ramp: Outcome,
+    /// ramp with `--site-access-log false`, like the nginx here (`access_log off`).
+    pub ramp_unlogged: Outcome,
 }
 
 pub struct ServingOutcome {
@@ -60,25 +63,32 @@ pub fn serving(binary: &Path, settings: &Settings, generator: &Runtime) -> anyho
     let nginx = nginx::Nginx::start(&files)?;
     eprintln!("sites: {} on {}", nginx.version, nginx.addr);
     let ramp = RampProcess::start(binary)?;
+    let unlogged = RampProcess::start_with(binary, &["--site-access-log".to_owned(), "false".to_owned()])?;
     let client = load::client();
     let host = generator.block_on(deploy_site(&client, &ramp, &files))?.host;
+    let unlogged_host = generator.block_on(deploy_site(&client, &unlogged, &files))?.host;
     eprintln!("sites: ramp serving http://{host}/ on {}", ramp.addr);
 
     let mut rows = Vec::new();
     for (name, path, file) in [("HTML page", "/", &files[0]), ("script", "/assets/app.js", &files[1])] {
         let nginx_get = Template::unsigned(Method::GET, nginx.addr, "localhost", path, None)?;
         let ramp_get = Template::unsigned(Method::GET, ramp.addr, &host, path, None)?;
+        let unlogged_get = Template::unsigned(Method::GET, unlogged.addr, &unlogged_host, path, None)?;
         generator.block_on(expect_body(&client, &nginx_get, &file.content))?;
         generator.block_on(expect_body(&client, &ramp_get, &file.content))?;
+        generator.block_on(expect_body(&client, &unlogged_get, &file.content))?;
         eprintln!("sites: {name} ({} bytes) from nginx…", file.content.len());
         let nginx_outcome = generator.block_on(load::run(&client, nginx_get, settings.load))?;
         eprintln!("sites: {name} from ramp…");
         let ramp_outcome = generator.block_on(load::run(&client, ramp_get, settings.load))?;
+        eprintln!("sites: {name} from ramp without its access log…");
+        let unlogged_outcome = generator.block_on(load::run(&client, unlogged_get, settings.load))?;
         rows.push(ServingRow {
             file: name,
             bytes: file.content.len(),
             nginx: nginx_outcome,
             ramp: ramp_outcome,
+            ramp_unlogged: unlogged_outcome,
         });
     }
     Ok(ServingOutcome {
