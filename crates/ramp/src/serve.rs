@@ -289,7 +289,13 @@ impl ServeArgs {
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    // Blocking threads read site files the cache misses (object_store's local reads); each keeps
+    // an allocator heap, so their number bounds memory more than the site cache does (README
+    // "Amplify Hosting" benchmark, RSS). 16 keep both cores busy with reads.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(16)
+        .build()?;
     runtime.block_on(serve(args))
 }
 
