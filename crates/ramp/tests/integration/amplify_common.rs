@@ -174,7 +174,7 @@ pub async fn start_zip(server: &TestServer, app_id: &str, branch: &str, zip: Vec
     let (job_id, url) = create_deployment(&client, app_id, branch).await;
     let put = put(&url, zip).await;
     assert_eq!(put.status, 200, "{}", put.text());
-    client
+    let started = client
         .start_deployment()
         .app_id(app_id)
         .branch_name(branch)
@@ -182,6 +182,8 @@ pub async fn start_zip(server: &TestServer, app_id: &str, branch: &str, zip: Vec
         .send()
         .await
         .unwrap();
+    // StartDeployment answers the job as queued, as AWS does (spec amplify.md §6.4).
+    assert_eq!(started.job_summary().unwrap().status(), &JobStatus::Pending);
     job_id
 }
 

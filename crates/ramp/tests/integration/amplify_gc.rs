@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use aws_sdk_amplify::types::{JobStatus, JobType};
 
-use crate::amplify_hosting::{deploy_zip, finished, get};
+use crate::amplify_common::{finished, get, start_zip, text_zip};
 use crate::harness::TestServer;
 
 /// Waits until the job's artifact (its archive) is gone: its files were released after a
@@ -72,13 +72,13 @@ async fn deploys_beyond_the_kept_number_lose_their_files_and_the_live_one_serves
     let mut jobs = Vec::new();
     for version in 1..=4 {
         let page = format!("v{version}");
-        let job = deploy_zip(&server, &app_id, "main", &[("index.html", &page)]).await;
+        let job = start_zip(&server, &app_id, "main", text_zip(&[("index.html", &page)])).await;
         assert_eq!(finished(&client, &app_id, "main", &job).await, JobStatus::Succeed);
         jobs.push(job);
     }
     released(&client, &app_id, &jobs[0]).await;
     released(&client, &app_id, &jobs[1]).await;
-    assert_eq!(get(&server, &host, "/").await.1, "v4");
+    assert_eq!(get(&server, &host, "/").await.text(), "v4");
 
     server.restart(true);
     let client = server.amplify();
@@ -86,12 +86,16 @@ async fn deploys_beyond_the_kept_number_lose_their_files_and_the_live_one_serves
         let refused = retry(&client, &app_id, old).await.unwrap_err();
         assert!(refused.contains("has no deployed files"), "{refused}");
     }
-    assert_eq!(get(&server, &host, "/").await.1, "v4", "the live deploy keeps serving");
+    assert_eq!(
+        get(&server, &host, "/").await.text(),
+        "v4",
+        "the live deploy keeps serving"
+    );
 
     // The two kept deploys can be published again.
     for (kept, page) in [(&jobs[2], "v3"), (&jobs[3], "v4")] {
         let again = retry(&client, &app_id, kept).await.unwrap();
         assert_eq!(finished(&client, &app_id, "main", &again).await, JobStatus::Succeed);
-        assert_eq!(get(&server, &host, "/").await.1, page);
+        assert_eq!(get(&server, &host, "/").await.text(), page);
     }
 }

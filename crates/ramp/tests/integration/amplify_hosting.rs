@@ -3,95 +3,11 @@
 //! over HTTP by `Host`, by path and at a custom domain; a hostile archive fails its job and the
 //! live site keeps serving; RETRY of an earlier job brings its files back.
 
-use std::collections::HashMap;
-use std::io::Write as _;
-use std::time::Duration;
-
 use aws_sdk_amplify::types::{JobStatus, JobType, SubDomainSetting};
 use md5::Digest as _;
 
+use crate::amplify_common::{finished, get, start_zip, text_zip};
 use crate::harness::TestServer;
-
-/// A zip holding `files` (name → content).
-pub(crate) fn zip(files: &[(&str, &str)]) -> Vec<u8> {
-    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (name, content) in files {
-        writer
-            .start_file(*name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        writer.write_all(content.as_bytes()).unwrap();
-    }
-    writer.finish().unwrap().into_inner()
-}
-
-/// Waits for the job to finish (the runner deploys in the background) and returns its status.
-pub(crate) async fn finished(client: &aws_sdk_amplify::Client, app_id: &str, branch: &str, job_id: &str) -> JobStatus {
-    for _ in 0..600 {
-        let job = client
-            .get_job()
-            .app_id(app_id)
-            .branch_name(branch)
-            .job_id(job_id)
-            .send()
-            .await
-            .unwrap();
-        let status = job.job().unwrap().summary().unwrap().status().clone();
-        if matches!(status, JobStatus::Succeed | JobStatus::Failed | JobStatus::Cancelled) {
-            return status;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("job {job_id} did not finish");
-}
-
-/// GET `path` on ramp with `Host: host`.
-pub(crate) async fn get(server: &TestServer, host: &str, path: &str) -> (u16, String, HashMap<String, String>) {
-    let response = server
-        .http()
-        .get(server.url(path))
-        .header("host", host)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let headers = response
-        .headers()
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_owned()))
-        .collect();
-    (status, response.text().await.unwrap(), headers)
-}
-
-/// CreateDeployment + PUT of a zip + StartDeployment; returns the job ID.
-pub(crate) async fn deploy_zip(server: &TestServer, app_id: &str, branch: &str, files: &[(&str, &str)]) -> String {
-    let client = server.amplify();
-    let created = client
-        .create_deployment()
-        .app_id(app_id)
-        .branch_name(branch)
-        .send()
-        .await
-        .unwrap();
-    let job_id = created.job_id().unwrap().to_owned();
-    let put = server
-        .http()
-        .put(created.zip_upload_url())
-        .body(zip(files))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(put.status().as_u16(), 200, "{}", put.text().await.unwrap());
-    let started = client
-        .start_deployment()
-        .app_id(app_id)
-        .branch_name(branch)
-        .job_id(&job_id)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(started.job_summary().unwrap().status(), &JobStatus::Pending);
-    job_id
-}
 
 #[tokio::test]
 async fn a_zip_deploy_is_served_by_host_by_path_and_at_a_custom_domain() {
@@ -110,15 +26,15 @@ async fn a_zip_deploy_is_served_by_host_by_path_and_at_a_custom_domain() {
         .await
         .unwrap();
 
-    let job_id = deploy_zip(
+    let job_id = start_zip(
         &server,
         &app_id,
         "feature/x",
-        &[
+        text_zip(&[
             ("index.html", "<h1>v1</h1>"),
             ("about.html", "about v1"),
             ("assets/app.js", "console.log(1)"),
-        ],
+        ]),
     )
     .await;
     assert_eq!(job_id, "1");
@@ -128,12 +44,17 @@ async fn a_zip_deploy_is_served_by_host_by_path_and_at_a_custom_domain() {
     );
 
     let host = format!("feature-x.{app_id}.localhost");
-    let (status, body, headers) = get(&server, &host, "/").await;
+    let page = get(&server, &host, "/").await;
+    let (status, body) = (page.status, page.text());
     assert_eq!((status, body.as_str()), (200, "<h1>v1</h1>"));
-    assert!(headers["content-type"].starts_with("text/html"), "{headers:?}");
-    assert_eq!(headers["x-content-type-options"], "nosniff");
-    assert_eq!(get(&server, &host, "/about").await.1, "about v1");
-    assert_eq!(get(&server, &host, "/missing").await.0, 404);
+    assert!(
+        page.header("content-type").starts_with("text/html"),
+        "{:?}",
+        page.headers
+    );
+    assert_eq!(page.header("x-content-type-options"), "nosniff");
+    assert_eq!(get(&server, &host, "/about").await.text(), "about v1");
+    assert_eq!(get(&server, &host, "/missing").await.status, 404);
     let by_path = server
         .http()
         .get(server.url(&format!("/_ramp/sites/{app_id}/feature%2Fx/assets/app.js")))
@@ -168,7 +89,7 @@ async fn a_zip_deploy_is_served_by_host_by_path_and_at_a_custom_domain() {
         .send()
         .await
         .unwrap();
-    assert_eq!(get(&server, "www.example.com", "/").await.1, "<h1>v1</h1>");
+    assert_eq!(get(&server, "www.example.com", "/").await.text(), "<h1>v1</h1>");
 
     // A custom domain cannot take over ramp's own hosts (the sites domain, an IP address).
     for taken in ["localhost", "other.localhost", "127.0.0.1"] {
@@ -214,11 +135,11 @@ async fn a_failed_deploy_keeps_the_live_site_and_retry_brings_an_old_deploy_back
         .unwrap();
     let host = format!("main.{app_id}.localhost");
 
-    let first = deploy_zip(&server, &app_id, "main", &[("index.html", "v1")]).await;
+    let first = start_zip(&server, &app_id, "main", text_zip(&[("index.html", "v1")])).await;
     assert_eq!(finished(&client, &app_id, "main", &first).await, JobStatus::Succeed);
 
     // Zip slip: the job fails with a reason naming the entry; v1 keeps serving.
-    let hostile = deploy_zip(&server, &app_id, "main", &[("../escape.html", "x")]).await;
+    let hostile = start_zip(&server, &app_id, "main", text_zip(&[("../escape.html", "x")])).await;
     assert_eq!(finished(&client, &app_id, "main", &hostile).await, JobStatus::Failed);
     let job = client
         .get_job()
@@ -232,7 +153,7 @@ async fn a_failed_deploy_keeps_the_live_site_and_retry_brings_an_old_deploy_back
     assert_eq!(steps[0].step_name(), "DEPLOY");
     let reason = steps[0].status_reason().unwrap_or_default();
     assert!(reason.contains("escape.html"), "{reason}");
-    assert_eq!(get(&server, &host, "/").await.1, "v1");
+    assert_eq!(get(&server, &host, "/").await.text(), "v1");
 
     // The second style of upload: one PUT per file of the fileMap, checked against its MD5.
     let page = "v3";
@@ -262,7 +183,7 @@ async fn a_failed_deploy_keeps_the_live_site_and_retry_brings_an_old_deploy_back
         .await
         .unwrap();
     assert_eq!(finished(&client, &app_id, "main", third).await, JobStatus::Succeed);
-    assert_eq!(get(&server, &host, "/").await.1, "v3");
+    assert_eq!(get(&server, &host, "/").await.text(), "v3");
 
     // RETRY of job 1: its files are served again, in one call.
     let retry = client
@@ -276,7 +197,7 @@ async fn a_failed_deploy_keeps_the_live_site_and_retry_brings_an_old_deploy_back
         .unwrap();
     let retry_id = retry.job_summary().unwrap().job_id().to_owned();
     assert_eq!(finished(&client, &app_id, "main", &retry_id).await, JobStatus::Succeed);
-    assert_eq!(get(&server, &host, "/").await.1, "v1");
+    assert_eq!(get(&server, &host, "/").await.text(), "v1");
 
     // MANUAL is refused as AWS refuses it.
     let manual = client

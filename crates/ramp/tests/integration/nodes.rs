@@ -359,13 +359,19 @@ async fn a_site_deployed_through_one_node_is_served_by_every_node() {
     let host = format!("main.{app_id}.localhost");
 
     for version in ["v1", "v2"] {
-        let job = crate::amplify_hosting::deploy_zip(&a, &app_id, "main", &[("index.html", version)]).await;
-        let status = crate::amplify_hosting::finished(&client, &app_id, "main", &job).await;
+        let job = crate::amplify_common::start_zip(
+            &a,
+            &app_id,
+            "main",
+            crate::amplify_common::text_zip(&[("index.html", version)]),
+        )
+        .await;
+        let status = crate::amplify_common::finished(&client, &app_id, "main", &job).await;
         assert_eq!(status, aws_sdk_amplify::types::JobStatus::Succeed);
-        assert_eq!(crate::amplify_hosting::get(&a, &host, "/").await.1, version);
+        assert_eq!(crate::amplify_common::get(&a, &host, "/").await.text(), version);
         let started = Instant::now();
         wait_for(&format!("node b to serve {version}"), || async {
-            (crate::amplify_hosting::get(&b, &host, "/").await.1 == version).then_some(())
+            (crate::amplify_common::get(&b, &host, "/").await.text() == version).then_some(())
         })
         .await;
         eprintln!(
