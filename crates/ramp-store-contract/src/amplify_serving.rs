@@ -471,6 +471,58 @@ pub async fn amplify_access_log_ranges_limits_and_prunes(store: &dyn Store) {
     );
 }
 
+/// One appended batch holding two apps' entries, read by ranges that cut through it, and
+/// pruned at a time inside it: each entry is found, or pruned, on its own time alone.
+pub async fn amplify_access_log_batch_of_two_apps_cut_by_ranges(store: &dyn Store) {
+    let r = "us-east-1";
+    store
+        .append_access_log(&[
+            access(r, "a1", 10, "/a1-10"),
+            access(r, "a2", 15, "/a2-15"),
+            access(r, "a1", 30, "/a1-30"),
+            access(r, "a2", 5, "/a2-5"),
+            access(r, "a1", 20, "/a1-20"),
+        ])
+        .await
+        .expect("append");
+    store
+        .append_access_log(&[access(r, "a1", 25, "/a1-25"), access(r, "a1", 40, "/a1-40")])
+        .await
+        .expect("append");
+    let paths = |found: Vec<AccessLogEntry>| found.into_iter().map(|e| e.path).collect::<Vec<_>>();
+
+    assert_eq!(
+        paths(store.access_log(r, "a1", at(15), at(30), 100).await.expect("read")),
+        ["/a1-20", "/a1-25"],
+        "a range cutting through both batches"
+    );
+    assert_eq!(
+        paths(store.access_log(r, "a2", at(0), at(1_000), 100).await.expect("read")),
+        ["/a2-5", "/a2-15"],
+        "only the app's own entries of the shared batch"
+    );
+    assert_eq!(
+        paths(store.access_log(r, "a1", at(11), at(1_000), 2).await.expect("read")),
+        ["/a1-20", "/a1-25"],
+        "the limit applies after merging the batches by time"
+    );
+
+    assert_eq!(store.prune_access_log(at(20)).await.expect("prune"), 3);
+    assert_eq!(
+        paths(store.access_log(r, "a1", at(0), at(1_000), 100).await.expect("read")),
+        ["/a1-20", "/a1-25", "/a1-30", "/a1-40"],
+        "the batch straddling the cutoff keeps its newer entries"
+    );
+    assert!(
+        store
+            .access_log(r, "a2", at(0), at(1_000), 100)
+            .await
+            .expect("read")
+            .is_empty()
+    );
+    assert_eq!(store.prune_access_log(at(20)).await.expect("prune again"), 0);
+}
+
 /// Two job creations racing on one branch: exactly one wins, the other sees it unfinished.
 pub async fn amplify_racing_job_creations_one_wins(store: Arc<dyn Store>) {
     let r = "us-east-1";

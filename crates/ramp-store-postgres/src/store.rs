@@ -40,6 +40,13 @@ fn migrator() -> Migrator {
             include_str!("../migrations/005_amplify.sql").into_sql_str(),
             false,
         ),
+        Migration::new(
+            6,
+            Cow::Borrowed("access log batches"),
+            MigrationType::Simple,
+            include_str!("../migrations/006_access_log_batches.sql").into_sql_str(),
+            false,
+        ),
     ])
 }
 

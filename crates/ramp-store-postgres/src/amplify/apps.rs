@@ -97,7 +97,7 @@ pub(super) async fn delete(conn: &mut PgConnection, region: &str, app_id: &str, 
         "DELETE FROM amplify_domains WHERE region = $1 AND app_id = $2",
         "DELETE FROM amplify_webhooks WHERE region = $1 AND app_id = $2",
         "DELETE FROM amplify_backend_environments WHERE region = $1 AND app_id = $2",
-        "DELETE FROM amplify_access_log WHERE region = $1 AND app_id = $2",
+        "DELETE FROM amplify_access_log_batches WHERE region = $1 AND app_id = $2",
         "DELETE FROM amplify_apps WHERE region = $1 AND app_id = $2",
     ] {
         execute(&mut *conn, query(sql).bind(region.to_owned()).bind(app_id.to_owned())).await?;

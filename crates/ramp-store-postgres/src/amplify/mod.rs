@@ -4,6 +4,7 @@
 //! REPEATABLE READ snapshot. The SQL is in one file per resource; `migrations/005_amplify.sql`
 //! says which columns hold the truth.
 
+mod access_log;
 mod apps;
 mod branches;
 mod docs;
@@ -269,7 +270,7 @@ impl AmplifyStore for PostgresStore {
         if entries.is_empty() {
             return Ok(());
         }
-        serving::append(&self.pool, entries).await
+        access_log::append(&self.pool, entries).await
     }
 
     async fn access_log(
@@ -280,10 +281,10 @@ impl AmplifyStore for PostgresStore {
         to: Timestamp,
         limit: usize,
     ) -> Result<Vec<AccessLogEntry>> {
-        serving::read(&self.pool, region, app_id, from, to, limit).await
+        access_log::read(&self.pool, region, app_id, from, to, limit).await
     }
 
     async fn prune_access_log(&self, before: Timestamp) -> Result<u64> {
-        serving::prune(&self.pool, before).await
+        transaction!(self, |conn| access_log::prune(conn, before))
     }
 }

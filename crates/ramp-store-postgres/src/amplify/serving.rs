@@ -4,13 +4,13 @@
 use std::collections::HashMap;
 
 use ramp_clock::Timestamp;
-use ramp_domain::amplify::{AccessLogEntry, Branch, Job, JobStatus, ServingState};
+use ramp_domain::amplify::{Branch, Job, JobStatus, ServingState};
 use ramp_domain::store::Result;
 use sqlx::{PgConnection, PgExecutor, query};
 
 use super::docs::{branch, branch_columns, items, job, listed};
 use super::{branches, jobs};
-use crate::sql::{all_rows, execute, from_json, get, json, one_row, to_i64};
+use crate::sql::{all_rows, get, one_row};
 
 pub(super) async fn generation<'c>(executor: impl PgExecutor<'c>) -> Result<i64> {
     get(
@@ -113,67 +113,4 @@ pub(super) async fn expired(
         .collect();
     expired.reverse();
     Ok(expired)
-}
-
-// ---- access log ----
-
-/// Appends entries in one statement; the access log is not a resource, so the generation stays.
-pub(super) async fn append<'c>(executor: impl PgExecutor<'c>, entries: &[AccessLogEntry]) -> Result<()> {
-    let mut regions = Vec::with_capacity(entries.len());
-    let mut apps = Vec::with_capacity(entries.len());
-    let mut times = Vec::with_capacity(entries.len());
-    let mut docs = Vec::with_capacity(entries.len());
-    for e in entries {
-        regions.push(e.region.clone());
-        apps.push(e.app_id.clone());
-        times.push(e.time.millis());
-        docs.push(json(e)?);
-    }
-    execute(
-        executor,
-        query(
-            "INSERT INTO amplify_access_log (region, app_id, time, doc) \
-             SELECT r, a, t, d FROM UNNEST($1::text[], $2::text[], $3::bigint[], $4::text[]) \
-             WITH ORDINALITY AS e (r, a, t, d, o) \
-             ORDER BY o",
-        )
-        .bind(regions)
-        .bind(apps)
-        .bind(times)
-        .bind(docs),
-    )
-    .await?;
-    Ok(())
-}
-
-pub(super) async fn read<'c>(
-    executor: impl PgExecutor<'c>,
-    region: &str,
-    app_id: &str,
-    from: Timestamp,
-    to: Timestamp,
-    limit: usize,
-) -> Result<Vec<AccessLogEntry>> {
-    let found = all_rows(
-        executor,
-        query(
-            "SELECT doc FROM amplify_access_log WHERE region = $1 AND app_id = $2 AND time >= $3 AND time < $4 \
-             ORDER BY time, id LIMIT $5",
-        )
-        .bind(region.to_owned())
-        .bind(app_id.to_owned())
-        .bind(from.millis())
-        .bind(to.millis())
-        .bind(to_i64(limit)),
-    )
-    .await?;
-    found.iter().map(|row| from_json(row, 0)).collect()
-}
-
-pub(super) async fn prune<'c>(executor: impl PgExecutor<'c>, before: Timestamp) -> Result<u64> {
-    execute(
-        executor,
-        query("DELETE FROM amplify_access_log WHERE time < $1").bind(before.millis()),
-    )
-    .await
 }

@@ -173,6 +173,15 @@ fn the_schema_mirrors_sqlite_table_for_table() {
     );
     assert_eq!(amplify.len(), 9, "{amplify:?}");
     assert_eq!(amplify.get("amplify_jobs").map(|c| c.len()), Some(9));
+
+    let access_log = columns(include_str!("../../migrations/006_access_log_batches.sql"));
+    assert_eq!(
+        access_log,
+        columns(include_str!(
+            "../../../ramp-store/migrations/sqlite/006_access_log_batches.sql"
+        ))
+    );
+    assert_eq!(access_log.get("amplify_access_log_batches").map(|c| c.len()), Some(7));
 }
 
 /// Table → columns, from `CREATE TABLE` blocks (one column per line) and `ADD COLUMN`s.

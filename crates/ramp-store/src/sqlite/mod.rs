@@ -51,6 +51,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/sqlite/003_leases.sql")),
         M::up(include_str!("../../migrations/sqlite/004_outbox.sql")),
         M::up(include_str!("../../migrations/sqlite/005_amplify.sql")),
+        M::up(include_str!("../../migrations/sqlite/006_access_log_batches.sql")),
     ])
 }
 

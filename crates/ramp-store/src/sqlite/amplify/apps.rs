@@ -18,7 +18,7 @@ const BELOW_AN_APP: [&str; 7] = [
     "DELETE FROM amplify_domains WHERE region = ?1 AND app_id = ?2",
     "DELETE FROM amplify_webhooks WHERE region = ?1 AND app_id = ?2",
     "DELETE FROM amplify_backend_environments WHERE region = ?1 AND app_id = ?2",
-    "DELETE FROM amplify_access_log WHERE region = ?1 AND app_id = ?2",
+    "DELETE FROM amplify_access_log_batches WHERE region = ?1 AND app_id = ?2",
 ];
 
 pub(super) fn create(conn: &Connection, app: &App, doc: &str, arn: &str, tags: &Tags, max: u64) -> Result<()> {

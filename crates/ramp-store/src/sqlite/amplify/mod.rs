@@ -1,7 +1,8 @@
 //! `AmplifyStore` for [`SqliteStore`]: reads on the pool, writes as jobs of the group-commit
 //! writer, each bumping the Amplify generation in its own savepoint. The SQL is in one file
-//! per resource; `migrations/sqlite/005_amplify.sql` says which columns hold the truth.
+//! per resource; `migrations/sqlite/005_amplify.sql` (and 006, the access log) says which columns hold the truth.
 
+mod access_log;
 mod apps;
 mod branches;
 mod docs;
@@ -256,8 +257,8 @@ impl AmplifyStore for SqliteStore {
         if entries.is_empty() {
             return Ok(());
         }
-        let encoded = serving::encode_entries(entries)?;
-        self.write(move |tx| serving::append(tx, &encoded)).await
+        let batches = access_log::batches(entries)?;
+        self.write(move |tx| access_log::append(tx, &batches)).await
     }
 
     async fn access_log(
@@ -268,10 +269,10 @@ impl AmplifyStore for SqliteStore {
         to: Timestamp,
         limit: usize,
     ) -> Result<Vec<AccessLogEntry>> {
-        self.read(|conn| serving::read(conn, region, app_id, from, to, limit))
+        self.read(|conn| access_log::read(conn, region, app_id, from, to, limit))
     }
 
     async fn prune_access_log(&self, before: Timestamp) -> Result<u64> {
-        self.write(move |tx| serving::prune(tx, before)).await
+        self.write(move |tx| access_log::prune(tx, before)).await
     }
 }

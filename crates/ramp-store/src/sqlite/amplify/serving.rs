@@ -4,14 +4,14 @@
 use std::collections::HashMap;
 
 use ramp_clock::Timestamp;
-use ramp_domain::amplify::{AccessLogEntry, Branch, Job, JobStatus, ServingState};
+use ramp_domain::amplify::{Branch, Job, JobStatus, ServingState};
 use ramp_domain::store::{Listed, Result};
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 
-use super::docs::{BRANCH_COLUMNS, branch, doc, encode, listed};
+use super::docs::{BRANCH_COLUMNS, branch, listed};
 use super::{branches, jobs};
 use crate::Db;
-use crate::sqlite::sql::{all_rows, execute, one_row};
+use crate::sqlite::sql::{all_rows, one_row};
 
 pub(super) fn generation(conn: &Connection) -> Result<i64> {
     one_row(
@@ -112,54 +112,4 @@ pub(super) fn expired(
         .collect();
     expired.reverse();
     Ok(expired)
-}
-
-// ---- access log ----
-
-/// Appends entries; the access log is not a resource, so the generation stays.
-pub(super) fn append(conn: &Connection, entries: &[(AccessLogEntry, String)]) -> Result<()> {
-    for (entry, doc) in entries {
-        execute(
-            conn,
-            "INSERT INTO amplify_access_log (region, app_id, time, doc) VALUES (?1, ?2, ?3, ?4)",
-            params![entry.region, entry.app_id, entry.time.millis(), doc],
-        )?;
-    }
-    Ok(())
-}
-
-pub(super) fn encode_entries(entries: &[AccessLogEntry]) -> Result<Vec<(AccessLogEntry, String)>> {
-    entries.iter().map(|e| Ok((e.clone(), encode(e)?))).collect()
-}
-
-pub(super) fn read(
-    conn: &Connection,
-    region: &str,
-    app_id: &str,
-    from: Timestamp,
-    to: Timestamp,
-    limit: usize,
-) -> Result<Vec<AccessLogEntry>> {
-    all_rows(
-        conn,
-        "SELECT doc FROM amplify_access_log WHERE region = ?1 AND app_id = ?2 AND time >= ?3 AND time < ?4 \
-         ORDER BY time, id LIMIT ?5",
-        params![
-            region,
-            app_id,
-            from.millis(),
-            to.millis(),
-            i64::try_from(limit).unwrap_or(i64::MAX)
-        ],
-        |row| doc(row, 0),
-    )
-}
-
-pub(super) fn prune(conn: &Connection, before: Timestamp) -> Result<u64> {
-    let n = execute(
-        conn,
-        "DELETE FROM amplify_access_log WHERE time < ?1",
-        [before.millis()],
-    )?;
-    Ok(u64::try_from(n).unwrap_or(u64::MAX))
 }
