@@ -84,14 +84,14 @@ async fn a_zip_url_is_deployed_when_private_sources_are_allowed() {
     );
 }
 
-struct Moto {
+pub(crate) struct Moto {
     child: Child,
     endpoint: String,
 }
 
 impl Moto {
     /// moto's S3 server on a free port; `None` (the test passes with a notice) without it.
-    fn start() -> Option<Moto> {
+    pub(crate) fn start() -> Option<Moto> {
         let installed = Command::new("moto_server")
             .arg("--help")
             .stdout(Stdio::null())
@@ -126,7 +126,7 @@ impl Moto {
     }
 
     /// One raw PUT (moto checks no signature but wants an `Authorization` header).
-    async fn put(&self, path: &str, body: Vec<u8>) {
+    pub(crate) async fn put(&self, path: &str, body: Vec<u8>) {
         let response = reqwest::Client::new()
             .put(format!("{}{path}", self.endpoint))
             .header(
@@ -140,7 +140,7 @@ impl Moto {
         assert!(response.status().is_success(), "PUT {path}: {}", response.status());
     }
 
-    fn ramp_flags(&self) -> Vec<String> {
+    pub(crate) fn ramp_flags(&self) -> Vec<String> {
         [
             "--s3-endpoint",
             &self.endpoint,

@@ -326,48 +326,50 @@ async fn a_stop_on_one_node_reaches_the_clients_of_another_within_a_second() {
 }
 
 /// A site deployed through one node is served by the others: they share the database and the
-/// blob store (here a directory both can read; an S3 bucket in production) and rebuild their
-/// site tables when the store's Amplify generation moves.
+/// blob store, and rebuild their site tables when the store's Amplify generation moves.
 #[tokio::test]
 async fn a_site_deployed_through_one_node_is_served_by_every_node() {
     let Some(url) = postgres_schema_url() else {
         eprintln!("skipped: set RAMP_TEST_DATABASE_URL to run the several-node tests on PostgreSQL");
         return;
     };
+    // A directory both nodes can read.
     let blobs = tempfile::tempdir().unwrap();
-    let blob_store = blobs.path().to_str().unwrap().to_owned();
-    let a = TestServer::node(&url, &["--node-name", "node-a", "--blob-store", &blob_store]);
-    let b = TestServer::node(&url, &["--node-name", "node-b", "--blob-store", &blob_store]);
+    let directory = vec!["--blob-store".to_owned(), blobs.path().to_str().unwrap().to_owned()];
+    served_by_every_node(&url, &directory).await;
+}
+
+/// The same with the blob store in an S3 bucket (moto's server), as several hosts would share it.
+#[tokio::test]
+async fn a_site_deployed_through_one_node_is_served_by_every_node_from_s3() {
+    let Some(url) = postgres_schema_url() else {
+        eprintln!("skipped: set RAMP_TEST_DATABASE_URL to run the several-node tests on PostgreSQL");
+        return;
+    };
+    let Some(moto) = crate::amplify_sources::Moto::start() else {
+        return;
+    };
+    moto.put("/sites", Vec::new()).await;
+    let mut flags = vec!["--blob-store".to_owned(), "s3://sites".to_owned()];
+    flags.extend(moto.ramp_flags());
+    served_by_every_node(&url, &flags).await;
+}
+
+async fn served_by_every_node(url: &str, blob_flags: &[String]) {
+    let flags = |name: &'static str| -> Vec<&str> {
+        let mut flags = vec!["--node-name", name];
+        flags.extend(blob_flags.iter().map(String::as_str));
+        flags
+    };
+    let a = TestServer::node(url, &flags("node-a"));
+    let b = TestServer::node(url, &flags("node-b"));
     let client = a.amplify();
-    let app_id = client
-        .create_app()
-        .name("shared")
-        .send()
-        .await
-        .unwrap()
-        .app()
-        .unwrap()
-        .app_id()
-        .to_owned();
-    client
-        .create_branch()
-        .app_id(&app_id)
-        .branch_name("main")
-        .send()
-        .await
-        .unwrap();
+    let app_id = crate::amplify_common::app_with_branch(&client, "main").await;
     let host = format!("main.{app_id}.localhost");
 
     for version in ["v1", "v2"] {
-        let job = crate::amplify_common::start_zip(
-            &a,
-            &app_id,
-            "main",
-            crate::amplify_common::text_zip(&[("index.html", version)]),
-        )
-        .await;
-        let status = crate::amplify_common::finished(&client, &app_id, "main", &job).await;
-        assert_eq!(status, aws_sdk_amplify::types::JobStatus::Succeed);
+        let zip = crate::amplify_common::text_zip(&[("index.html", version)]);
+        crate::amplify_common::deploy(&a, &app_id, "main", zip).await;
         assert_eq!(crate::amplify_common::get(&a, &host, "/").await.text(), version);
         let started = Instant::now();
         wait_for(&format!("node b to serve {version}"), || async {
