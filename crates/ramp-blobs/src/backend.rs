@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
+use object_store::aws::{AmazonS3, AmazonS3Builder, AmazonS3ConfigKey};
 use object_store::local::LocalFileSystem;
 use object_store::prefix::PrefixStore;
 use object_store::{BackoffConfig, ObjectStore, RetryConfig};
@@ -48,6 +48,18 @@ pub(crate) async fn directory(path: PathBuf) -> Result<Backend, Error> {
 
 /// A store on `location`'s bucket (under its prefix, if any), reached as `options` say.
 pub(crate) fn s3(location: &S3Location, options: &S3Options) -> Result<Backend, Error> {
+    let (s3, description) = bucket_client(location.bucket(), options, &location.to_string())?;
+    let store: Arc<dyn ObjectStore> = match location.prefix() {
+        Some(prefix) => Arc::new(PrefixStore::new(s3, prefix)),
+        None => Arc::new(s3),
+    };
+    Ok(Backend { store, description })
+}
+
+/// A client for `bucket` reached as `options` say, with the one-line description its errors
+/// carry (`shown`, plus the endpoint when it is not AWS's). The blob store and Amplify's
+/// `s3://` deploy sources both open buckets through here.
+pub fn bucket_client(bucket: &str, options: &S3Options, shown: &str) -> Result<(AmazonS3, String), Error> {
     // Static keys from ramp's settings stand alone; without them the builder reads the usual
     // `AWS_*` variables, which also cover session tokens, web identity and container roles.
     let mut builder = match (&options.access_key_id, &options.secret_access_key) {
@@ -57,12 +69,12 @@ pub(crate) fn s3(location: &S3Location, options: &S3Options) -> Result<Backend, 
         (None, None) => AmazonS3Builder::from_env(),
         _ => {
             return Err(Error::Config {
-                backend: location.to_string(),
+                backend: shown.to_owned(),
                 reason: "an S3 access key ID and secret access key must be given together".to_owned(),
             });
         }
     };
-    builder = builder.with_bucket_name(location.bucket()).with_retry(retry());
+    builder = builder.with_bucket_name(bucket).with_retry(retry());
     if let Some(region) = &options.region {
         builder = builder.with_region(region);
     }
@@ -75,8 +87,8 @@ pub(crate) fn s3(location: &S3Location, options: &S3Options) -> Result<Backend, 
         .or_else(|| builder.get_config_value(&AmazonS3ConfigKey::S3Endpoint))
         .or_else(|| builder.get_config_value(&AmazonS3ConfigKey::Endpoint));
     let description = match &endpoint {
-        Some(endpoint) => format!("{location} at {endpoint}"),
-        None => location.to_string(),
+        Some(endpoint) => format!("{shown} at {endpoint}"),
+        None => shown.to_owned(),
     };
     let config_error = |reason: String| Error::Config {
         backend: description.clone(),
@@ -85,7 +97,7 @@ pub(crate) fn s3(location: &S3Location, options: &S3Options) -> Result<Backend, 
     match &endpoint {
         Some(endpoint) => {
             let virtual_hosted = options.virtual_hosted_style.unwrap_or(false);
-            let request_endpoint = endpoint_for(endpoint, location.bucket(), virtual_hosted).map_err(config_error)?;
+            let request_endpoint = endpoint_for(endpoint, bucket, virtual_hosted).map_err(config_error)?;
             builder = builder
                 .with_endpoint(&request_endpoint)
                 .with_config(AmazonS3ConfigKey::S3Endpoint, &request_endpoint)
@@ -96,13 +108,8 @@ pub(crate) fn s3(location: &S3Location, options: &S3Options) -> Result<Backend, 
             builder = builder.with_virtual_hosted_style_request(options.virtual_hosted_style.unwrap_or(true));
         }
     }
-
     let s3 = builder.build().map_err(|e| config_error(chain(&e)))?;
-    let store: Arc<dyn ObjectStore> = match location.prefix() {
-        Some(prefix) => Arc::new(PrefixStore::new(s3, prefix)),
-        None => Arc::new(s3),
-    };
-    Ok(Backend { store, description })
+    Ok((s3, description))
 }
 
 /// The URL object_store sends requests to. With a custom endpoint and virtual-hosted style,

@@ -19,6 +19,7 @@ mod digest;
 mod error;
 mod location;
 
+pub use backend::bucket_client;
 pub use blobs::{Blobs, ListedBlob};
 pub use digest::{Digest, InvalidDigest};
 pub use error::Error;

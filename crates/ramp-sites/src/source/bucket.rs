@@ -6,13 +6,12 @@
 use std::collections::HashSet;
 use std::fmt;
 use std::path::Path as FilePath;
-use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use futures::{StreamExt as _, TryStreamExt as _};
-use object_store::aws::{AmazonS3, AmazonS3Builder, AmazonS3ConfigKey};
+use object_store::aws::AmazonS3;
 use object_store::path::Path;
-use object_store::{BackoffConfig, GetResult, ObjectStore, ObjectStoreExt as _, RetryConfig};
+use object_store::{GetResult, ObjectStore, ObjectStoreExt as _};
 use ramp_blobs::{Blobs, Digest, S3Options};
 use tokio::io::AsyncWriteExt as _;
 
@@ -360,54 +359,8 @@ impl BucketAccess {
                 bucket: source.bucket().to_owned(),
             });
         }
-        let config = |reason: String| SourceError::S3Config { reason };
-        let options = &self.s3;
-        // As ramp-blobs does: static keys stand alone, else the usual `AWS_*` environment.
-        let mut builder = match (&options.access_key_id, &options.secret_access_key) {
-            (Some(key), Some(secret)) => AmazonS3Builder::new()
-                .with_access_key_id(key)
-                .with_secret_access_key(secret),
-            (None, None) => AmazonS3Builder::from_env(),
-            _ => {
-                return Err(config(
-                    "an access key ID and secret access key must be given together".to_owned(),
-                ));
-            }
-        };
-        builder = builder.with_bucket_name(source.bucket()).with_retry(retry());
-        if let Some(region) = &options.region {
-            builder = builder.with_region(region);
-        }
-        let virtual_hosted = options.virtual_hosted_style;
-        match &options.endpoint {
-            Some(endpoint) => {
-                let endpoint = endpoint.trim_end_matches('/');
-                let request_endpoint = match (virtual_hosted, endpoint.split_once("://")) {
-                    // object_store expects the bucket already in a custom endpoint's host.
-                    (Some(true), Some((scheme, host))) => format!("{scheme}://{}.{host}", source.bucket()),
-                    _ => endpoint.to_owned(),
-                };
-                builder = builder
-                    .with_endpoint(&request_endpoint)
-                    .with_config(AmazonS3ConfigKey::S3Endpoint, &request_endpoint)
-                    .with_virtual_hosted_style_request(virtual_hosted.unwrap_or(false))
-                    .with_allow_http(request_endpoint.starts_with("http://"));
-            }
-            None => builder = builder.with_virtual_hosted_style_request(virtual_hosted.unwrap_or(true)),
-        }
-        builder.build().map_err(|e| config(chain(&e)))
-    }
-}
-
-/// A few quick retries ride out a blip; a job is better failed than held for minutes.
-fn retry() -> RetryConfig {
-    RetryConfig {
-        backoff: BackoffConfig {
-            init_backoff: Duration::from_millis(100),
-            max_backoff: Duration::from_secs(2),
-            base: 2.0,
-        },
-        max_retries: 3,
-        retry_timeout: Duration::from_secs(15),
+        ramp_blobs::bucket_client(source.bucket(), &self.s3, &format!("s3://{}", source.bucket()))
+            .map(|(client, _)| client)
+            .map_err(|e| SourceError::S3Config { reason: e.to_string() })
     }
 }
