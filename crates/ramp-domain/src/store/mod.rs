@@ -5,6 +5,7 @@
 //! number) so that every implementation enforces them inside its transaction rather than with a
 //! racy read-then-write in the caller.
 
+mod access_log;
 mod amplify;
 mod appconfig;
 mod cluster;
@@ -12,6 +13,7 @@ mod outbox;
 mod tags;
 mod write;
 
+pub use access_log::AccessLogBatch;
 pub use amplify::AmplifyStore;
 pub use appconfig::AppConfigStore;
 pub use cluster::{Change, ClusterStore, Lease};

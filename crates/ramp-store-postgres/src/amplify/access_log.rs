@@ -3,11 +3,9 @@
 //! not thousands. Reads decode the rows overlapping the range and filter; pruning deletes the
 //! rows wholly before the cutoff and rewrites the few that straddle it.
 
-use std::collections::HashMap;
-
 use ramp_clock::Timestamp;
 use ramp_domain::amplify::AccessLogEntry;
-use ramp_domain::store::{Error, Result};
+use ramp_domain::store::{AccessLogBatch, Result};
 use sqlx::{PgConnection, PgExecutor, query};
 
 use crate::sql::{all_rows, execute, get, one_row};
@@ -15,27 +13,20 @@ use crate::sql::{all_rows, execute, get, one_row};
 /// Appends the batch in one statement, a row per app; the access log is not a resource, so
 /// the generation stays.
 pub(super) async fn append<'c>(executor: impl PgExecutor<'c>, entries: &[AccessLogEntry]) -> Result<()> {
-    let mut by_app: HashMap<(&str, &str), Vec<&AccessLogEntry>> = HashMap::new();
-    for e in entries {
-        by_app
-            .entry((e.region.as_str(), e.app_id.as_str()))
-            .or_default()
-            .push(e);
-    }
-    let mut regions = Vec::with_capacity(by_app.len());
-    let mut apps = Vec::with_capacity(by_app.len());
-    let mut firsts = Vec::with_capacity(by_app.len());
-    let mut lasts = Vec::with_capacity(by_app.len());
-    let mut counts = Vec::with_capacity(by_app.len());
-    let mut blobs = Vec::with_capacity(by_app.len());
-    for ((region, app_id), entries) in by_app {
-        let (first, last) = span(&entries);
-        regions.push(region.to_owned());
-        apps.push(app_id.to_owned());
-        firsts.push(first);
-        lasts.push(last);
-        counts.push(count(&entries));
-        blobs.push(encode(&entries)?);
+    let batches = AccessLogBatch::split(entries)?;
+    let mut regions = Vec::with_capacity(batches.len());
+    let mut apps = Vec::with_capacity(batches.len());
+    let mut firsts = Vec::with_capacity(batches.len());
+    let mut lasts = Vec::with_capacity(batches.len());
+    let mut counts = Vec::with_capacity(batches.len());
+    let mut blobs = Vec::with_capacity(batches.len());
+    for batch in batches {
+        regions.push(batch.region);
+        apps.push(batch.app_id);
+        firsts.push(batch.first_time);
+        lasts.push(batch.last_time);
+        counts.push(batch.count);
+        blobs.push(batch.entries);
     }
     execute(
         executor,
@@ -80,7 +71,7 @@ pub(super) async fn read<'c>(
     for row in &rows {
         let blob: Vec<u8> = get(row, 1)?;
         found.extend(
-            decode(get(row, 0)?, &blob)?
+            AccessLogBatch::decode(get(row, 0)?, &blob)?
                 .into_iter()
                 .filter(|e| from <= e.time && e.time < to),
         );
@@ -117,10 +108,10 @@ pub(super) async fn prune(conn: &mut PgConnection, before: Timestamp) -> Result<
     for row in &straddling {
         let id: i64 = get(row, 0)?;
         let blob: Vec<u8> = get(row, 1)?;
-        let mut entries = decode(id, &blob)?;
-        let had = count(&entries);
+        let mut entries = AccessLogBatch::decode(id, &blob)?;
+        let had = entries.len();
         entries.retain(|e| e.time >= before);
-        let (first, last) = span(&entries);
+        let kept = AccessLogBatch::of("", "", &entries)?;
         execute(
             &mut *conn,
             query(
@@ -128,31 +119,13 @@ pub(super) async fn prune(conn: &mut PgConnection, before: Timestamp) -> Result<
                  WHERE id = $1",
             )
             .bind(id)
-            .bind(first)
-            .bind(last)
-            .bind(count(&entries))
-            .bind(encode(&entries)?),
+            .bind(kept.first_time)
+            .bind(kept.last_time)
+            .bind(kept.count)
+            .bind(kept.entries),
         )
         .await?;
-        trimmed += had - count(&entries);
+        trimmed += (had - entries.len()) as i64;
     }
     Ok(u64::try_from(whole.saturating_add(trimmed)).unwrap_or(0))
-}
-
-/// The earliest and latest times of `entries`, in ms.
-fn span<E: std::borrow::Borrow<AccessLogEntry>>(entries: &[E]) -> (i64, i64) {
-    let times = entries.iter().map(|e| e.borrow().time.millis());
-    (times.clone().min().unwrap_or_default(), times.max().unwrap_or_default())
-}
-
-fn count<E>(entries: &[E]) -> i64 {
-    i64::try_from(entries.len()).unwrap_or(i64::MAX)
-}
-
-fn encode<E: serde::Serialize>(entries: &[E]) -> Result<Vec<u8>> {
-    postcard::to_allocvec(entries).map_err(|e| Error::Unavailable(format!("cannot encode access log entries: {e}")))
-}
-
-fn decode(id: i64, blob: &[u8]) -> Result<Vec<AccessLogEntry>> {
-    postcard::from_bytes(blob).map_err(|e| Error::Unavailable(format!("access log batch {id} cannot be decoded: {e}")))
 }

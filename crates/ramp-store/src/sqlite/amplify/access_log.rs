@@ -3,70 +3,15 @@
 //! thousands. Reads decode the rows overlapping the range and filter; pruning deletes the rows
 //! wholly before the cutoff and rewrites the few that straddle it.
 
-use std::collections::HashMap;
-
 use ramp_clock::Timestamp;
 use ramp_domain::amplify::AccessLogEntry;
-use ramp_domain::store::{Error, Result};
+use ramp_domain::store::{AccessLogBatch, Result};
 use rusqlite::{Connection, params};
 
 use crate::sqlite::sql::{all_rows, execute, one_row};
 
-/// One row to insert: a batch's entries for one app, and the span of their times.
-pub(super) struct Batch {
-    region: String,
-    app_id: String,
-    first_time: i64,
-    last_time: i64,
-    count: i64,
-    entries: Vec<u8>,
-}
-
-/// The batch split by app, each app's entries in their appended order, encoded.
-pub(super) fn batches(entries: &[AccessLogEntry]) -> Result<Vec<Batch>> {
-    let mut by_app: HashMap<(&str, &str), Vec<&AccessLogEntry>> = HashMap::new();
-    for e in entries {
-        by_app
-            .entry((e.region.as_str(), e.app_id.as_str()))
-            .or_default()
-            .push(e);
-    }
-    by_app
-        .into_iter()
-        .map(|((region, app_id), entries)| {
-            let (first_time, last_time) = span(&entries);
-            Ok(Batch {
-                region: region.to_owned(),
-                app_id: app_id.to_owned(),
-                first_time,
-                last_time,
-                count: count(&entries),
-                entries: encode(&entries)?,
-            })
-        })
-        .collect()
-}
-
-/// The earliest and latest times of `entries`, in ms.
-fn span<E: std::borrow::Borrow<AccessLogEntry>>(entries: &[E]) -> (i64, i64) {
-    let times = entries.iter().map(|e| e.borrow().time.millis());
-    (times.clone().min().unwrap_or_default(), times.max().unwrap_or_default())
-}
-
-fn count<E>(entries: &[E]) -> i64 {
-    i64::try_from(entries.len()).unwrap_or(i64::MAX)
-}
-
-fn encode<E: serde::Serialize>(entries: &[E]) -> Result<Vec<u8>> {
-    postcard::to_allocvec(entries).map_err(|e| Error::Unavailable(format!("cannot encode access log entries: {e}")))
-}
-
-fn decode(id: i64, blob: &[u8]) -> Result<Vec<AccessLogEntry>> {
-    postcard::from_bytes(blob).map_err(|e| Error::Unavailable(format!("access log batch {id} cannot be decoded: {e}")))
-}
-
 /// Appends the batches; the access log is not a resource, so the generation stays.
-pub(super) fn append(conn: &Connection, batches: &[Batch]) -> Result<()> {
+pub(super) fn append(conn: &Connection, batches: &[AccessLogBatch]) -> Result<()> {
     for b in batches {
         execute(
             conn,
@@ -97,7 +42,11 @@ pub(super) fn read(
     )?;
     let mut found = Vec::new();
     for (id, blob) in rows {
-        found.extend(decode(id, &blob)?.into_iter().filter(|e| from <= e.time && e.time < to));
+        found.extend(
+            AccessLogBatch::decode(id, &blob)?
+                .into_iter()
+                .filter(|e| from <= e.time && e.time < to),
+        );
     }
     found.sort_by_key(|e| e.time);
     found.truncate(limit);
@@ -127,17 +76,17 @@ pub(super) fn prune(conn: &Connection, before: Timestamp) -> Result<u64> {
     )?;
     let mut trimmed = 0;
     for (id, blob) in straddling {
-        let mut entries = decode(id, &blob)?;
-        let had = count(&entries);
+        let mut entries = AccessLogBatch::decode(id, &blob)?;
+        let had = entries.len();
         entries.retain(|e| e.time >= before);
-        let (first_time, last_time) = span(&entries);
+        let kept = AccessLogBatch::of("", "", &entries)?;
         execute(
             conn,
             "UPDATE amplify_access_log_batches SET first_time = ?2, last_time = ?3, entry_count = ?4, entries = ?5 \
              WHERE id = ?1",
-            params![id, first_time, last_time, count(&entries), encode(&entries)?],
+            params![id, kept.first_time, kept.last_time, kept.count, kept.entries],
         )?;
-        trimmed += had - count(&entries);
+        trimmed += (had - entries.len()) as i64;
     }
     Ok(u64::try_from(whole.saturating_add(trimmed)).unwrap_or(0))
 }

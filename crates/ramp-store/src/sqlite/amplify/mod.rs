@@ -257,7 +257,7 @@ impl AmplifyStore for SqliteStore {
         if entries.is_empty() {
             return Ok(());
         }
-        let batches = access_log::batches(entries)?;
+        let batches = ramp_domain::store::AccessLogBatch::split(entries)?;
         self.write(move |tx| access_log::append(tx, &batches)).await
     }
 
