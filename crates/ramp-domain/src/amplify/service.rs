@@ -66,18 +66,14 @@ impl Amplify {
         })
     }
 
-    pub(super) fn now(&self) -> Timestamp {
+    /// Now on ramp's clock: what jobs, links' expiry and the access log are stamped with.
+    pub fn now(&self) -> Timestamp {
         self.clock.now()
     }
 
     /// The signer of the links this service's answers carry (upload URLs, downloads).
     pub fn links(&self) -> &super::links::Links {
         &self.links
-    }
-
-    /// ramp's clock, for the links' expiry.
-    pub fn now_time(&self) -> Timestamp {
-        self.now()
     }
 
     pub fn sites_domain(&self) -> &str {

@@ -97,7 +97,7 @@ pub async fn access_logs(cx: &Ctx<'_>, input: inputs::GenerateAccessLogs) -> Res
             .map_err(to_aws)?;
     }
     let links = Links::new(cx)?;
-    let end = input.end_time.unwrap_or_else(|| cx.amplify.now_time());
+    let end = input.end_time.unwrap_or_else(|| cx.amplify.now());
     let start = input
         .start_time
         .unwrap_or_else(|| end.plus_millis(-DEFAULT_ACCESS_LOG_MILLIS));

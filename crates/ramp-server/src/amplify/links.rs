@@ -28,7 +28,7 @@ impl<'a> Links<'a> {
     pub fn new(cx: &'a Ctx<'a>) -> Result<Self, AwsError> {
         Ok(Self {
             base: base_url(&cx.request.headers)?,
-            now: cx.amplify.now_time(),
+            now: cx.amplify.now(),
             cx,
         })
     }

@@ -291,7 +291,7 @@ impl SiteTable {
                 &served.app_id,
                 &parts,
                 &response,
-                self.amplify.now_time(),
+                self.amplify.now(),
                 started,
             );
             if let Some(axum::extract::ConnectInfo(peer)) = parts

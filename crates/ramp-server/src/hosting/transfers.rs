@@ -81,7 +81,7 @@ fn open_link(hosting: &Hosting, token: &str) -> Result<Link, S3Error> {
     hosting
         .amplify
         .links()
-        .open(token, hosting.amplify.now_time())
+        .open(token, hosting.amplify.now())
         .map_err(|e| match e {
             LinkError::Expired => s3_error(StatusCode::FORBIDDEN, "AccessDenied", "Request has expired"),
             LinkError::Invalid => s3_error(StatusCode::FORBIDDEN, "SignatureDoesNotMatch", &e.to_string()),
