@@ -54,75 +54,16 @@ fn botocore_model(service_and_version: &str) -> Value {
 
 #[test]
 fn every_model_operation_is_routed_with_the_models_method_and_uri() {
-    let model = appconfig_model();
-    let operations = model["operations"].as_object().expect("model operations");
-
-    // Op name -> every (method, template) the route table gives it.
-    let mut routes: BTreeMap<&str, Vec<(String, &str)>> = BTreeMap::new();
-    for route in ROUTES.routes() {
-        routes
-            .entry(route.op.name())
-            .or_default()
-            .push((route.method.to_string(), route.template));
-    }
-
-    let mut mismatches = Vec::new();
-    for (name, operation) in operations {
-        let method = operation["http"]["method"].as_str().unwrap_or_default();
-        let uri = operation["http"]["requestUri"].as_str().unwrap_or_default();
-        let ops = Op::ALL.iter().filter(|op| op.name() == name).count();
-        if ops != 1 {
-            mismatches.push(format!("{name}: {ops} Op variants carry this name, expected exactly 1"));
-        }
-        match routes.get(name.as_str()).map(Vec::as_slice) {
-            None | Some([]) => mismatches.push(format!("{name}: not routed (model: {method} {uri})")),
-            Some([(route_method, template)]) => {
-                if route_method != method || *template != uri {
-                    mismatches.push(format!(
-                        "{name}: routed as {route_method} {template}, model says {method} {uri}"
-                    ));
-                }
-            }
-            Some(many) => mismatches.push(format!("{name}: {} routes {many:?}, expected 1", many.len())),
-        }
-    }
-    for op in Op::ALL {
-        if !operations.contains_key(op.name()) {
-            mismatches.push(format!(
-                "{}: ramp has this Op but the model has no such operation",
-                op.name()
-            ));
-        }
-        if !routes.contains_key(op.name()) {
-            mismatches.push(format!("{}: Op has no route", op.name()));
-        }
-    }
-    if Op::ALL.len() != operations.len() {
-        mismatches.push(format!(
-            "ramp has {} operations, the model {}",
-            Op::ALL.len(),
-            operations.len()
-        ));
-    }
-    assert!(
-        mismatches.is_empty(),
-        "{} route mismatch(es) against the botocore model:\n  {}",
-        mismatches.len(),
-        mismatches.join("\n  ")
-    );
+    let routed = ROUTES
+        .routes()
+        .map(|r| (r.op.name(), r.method.to_string(), r.template))
+        .collect();
+    let ops = Op::ALL.iter().map(|op| op.name()).collect();
+    assert_routes_match(&appconfig_model(), routed, ops);
 }
 
 #[test]
 fn error_statuses_match_the_models_exception_shapes() {
-    let model = appconfig_model();
-    let modelled: BTreeMap<&str, Option<u64>> = model["shapes"]
-        .as_object()
-        .expect("model shapes")
-        .iter()
-        .filter(|(_, shape)| shape["exception"].as_bool() == Some(true))
-        .map(|(name, shape)| (name.as_str(), shape["error"]["httpStatusCode"].as_u64()))
-        .collect();
-
     // Rendered in AppConfig's dialect, as every AppConfig answer is.
     let ramp = [
         AwsError::bad_request("m"),
@@ -133,30 +74,7 @@ fn error_statuses_match_the_models_exception_shapes() {
         AwsError::body_too_large(1024, 2048),
         AwsError::internal(),
     ];
-    let mut mismatches = Vec::new();
-    for error in &ramp {
-        let (name, status) = (error.name(&DIALECT), error.status(&DIALECT));
-        match modelled.get(name) {
-            None => mismatches.push(format!("{name}: not an exception shape of the model")),
-            Some(modelled) if *modelled != Some(u64::from(status.as_u16())) => mismatches.push(format!(
-                "{name}: ramp answers {}, model says {modelled:?}",
-                status.as_u16()
-            )),
-            Some(_) => {}
-        }
-    }
-    let covered: BTreeSet<&str> = ramp.iter().map(|e| e.name(&DIALECT)).collect();
-    for name in modelled.keys() {
-        if !covered.contains(name) {
-            mismatches.push(format!("{name}: modelled exception without a ramp constructor"));
-        }
-    }
-    assert!(
-        mismatches.is_empty(),
-        "{} error status mismatch(es) against the botocore model:\n  {}",
-        mismatches.len(),
-        mismatches.join("\n  ")
-    );
+    assert_errors_match(&appconfig_model(), &DIALECT, &ramp);
 }
 
 #[test]
@@ -209,25 +127,11 @@ fn conformance_script_passes(relative_path: &str, server_flags: &[&str]) {
 fn appconfigdata_operations_are_routed_with_the_models_method_and_uri() {
     use ramp_protocol::appconfigdata::{Op, ROUTES};
     let model = botocore_model("appconfigdata/2021-11-11");
-    let operations = model["operations"].as_object().unwrap();
-    assert_eq!(
-        operations.len(),
-        Op::ALL.len(),
-        "ramp routes exactly the model's operations"
-    );
-    for (name, operation) in operations {
-        let http = &operation["http"];
-        let route = ROUTES
-            .routes()
-            .find(|r| r.op.name() == name)
-            .unwrap_or_else(|| panic!("{name} is not routed"));
-        assert_eq!(route.method.as_str(), http["method"].as_str().unwrap(), "{name}");
-        assert_eq!(
-            route.template,
-            http["requestUri"].as_str().unwrap().split('?').next().unwrap(),
-            "{name}"
-        );
-    }
+    let routed = ROUTES
+        .routes()
+        .map(|r| (r.op.name(), r.method.to_string(), r.template))
+        .collect();
+    assert_routes_match(&model, routed, Op::ALL.iter().map(|op| op.name()).collect());
     // Both data-plane operations are signed as `appconfig` (spec/appconfig.md §1 "Signing").
     assert_eq!(model["metadata"]["signingName"], "appconfig");
 }
@@ -264,40 +168,17 @@ fn the_foreign_arn_error_is_declared_by_every_tagging_model() {
 fn amplify_operations_are_routed_with_the_models_method_and_uri() {
     use ramp_protocol::amplify::{Op, ROUTES};
     let model = botocore_model("amplify/2017-07-25");
-    let operations = model["operations"].as_object().unwrap();
-    assert_eq!(
-        operations.len(),
-        Op::ALL.len(),
-        "ramp routes exactly the model's operations"
-    );
-    assert_eq!(ROUTES.routes().count(), Op::ALL.len(), "one route per operation");
-    for (name, operation) in operations {
-        let http = &operation["http"];
-        let mut routes = ROUTES.routes().filter(|r| r.op.name() == name);
-        let route = routes.next().unwrap_or_else(|| panic!("{name} is not routed"));
-        assert!(routes.next().is_none(), "{name} is routed twice");
-        assert_eq!(route.method.as_str(), http["method"].as_str().unwrap(), "{name}");
-        assert_eq!(
-            route.template,
-            http["requestUri"].as_str().unwrap().split('?').next().unwrap(),
-            "{name}"
-        );
-    }
+    let routed = ROUTES
+        .routes()
+        .map(|r| (r.op.name(), r.method.to_string(), r.template))
+        .collect();
+    assert_routes_match(&model, routed, Op::ALL.iter().map(|op| op.name()).collect());
     assert_eq!(model["metadata"]["signingName"], "amplify");
 }
 
 #[test]
 fn amplify_error_statuses_match_the_models_exception_shapes() {
     use ramp_protocol::amplify::{DIALECT, errors};
-    let model = botocore_model("amplify/2017-07-25");
-    let modelled: BTreeMap<&str, Option<u64>> = model["shapes"]
-        .as_object()
-        .expect("model shapes")
-        .iter()
-        .filter(|(_, shape)| shape["exception"].as_bool() == Some(true))
-        .map(|(name, shape)| (name.as_str(), shape["error"]["httpStatusCode"].as_u64()))
-        .collect();
-
     // Rendered in Amplify's dialect, as every Amplify answer is.
     let ramp = [
         AwsError::bad_request("m"),
@@ -310,9 +191,80 @@ fn amplify_error_statuses_match_the_models_exception_shapes() {
         AwsError::body_too_large(1024, 2048),
         AwsError::internal(),
     ];
+    assert_errors_match(&botocore_model("amplify/2017-07-25"), &DIALECT, &ramp);
+}
+
+/// Every operation of `model` is routed by exactly one op (`routed`: name, method, URI
+/// template) with the model's method and URI, and ramp has no operation (`ops`) the model lacks.
+fn assert_routes_match(model: &Value, routed: Vec<(&str, String, &str)>, ops: Vec<&str>) {
+    let operations = model["operations"].as_object().expect("model operations");
+    let service = model["metadata"]["endpointPrefix"].as_str().unwrap_or("?");
+    // Op name -> every (method, template) the route table gives it.
+    let mut routes: BTreeMap<&str, Vec<(String, &str)>> = BTreeMap::new();
+    for (name, method, template) in routed {
+        routes.entry(name).or_default().push((method, template));
+    }
     let mut mismatches = Vec::new();
-    for error in &ramp {
-        let (name, status) = (error.name(&DIALECT), error.status(&DIALECT));
+    for (name, operation) in operations {
+        let method = operation["http"]["method"].as_str().unwrap_or_default();
+        let uri = operation["http"]["requestUri"].as_str().unwrap_or_default();
+        let path = uri.split('?').next().unwrap_or_default();
+        let carrying = ops.iter().filter(|op| **op == name).count();
+        if carrying != 1 {
+            mismatches.push(format!(
+                "{name}: {carrying} Op variants carry this name, expected exactly 1"
+            ));
+        }
+        match routes.get(name.as_str()).map(Vec::as_slice) {
+            None | Some([]) => mismatches.push(format!("{name}: not routed (model: {method} {uri})")),
+            Some([(route_method, template)]) => {
+                if route_method != method || *template != path {
+                    mismatches.push(format!(
+                        "{name}: routed as {route_method} {template}, model says {method} {uri}"
+                    ));
+                }
+            }
+            Some(many) => mismatches.push(format!("{name}: {} routes {many:?}, expected 1", many.len())),
+        }
+    }
+    for op in &ops {
+        if !operations.contains_key(*op) {
+            mismatches.push(format!("{op}: ramp has this Op but the model has no such operation"));
+        }
+        if !routes.contains_key(op) {
+            mismatches.push(format!("{op}: Op has no route"));
+        }
+    }
+    if ops.len() != operations.len() {
+        mismatches.push(format!(
+            "ramp has {} operations, the model {}",
+            ops.len(),
+            operations.len()
+        ));
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} route mismatch(es) against the botocore {service} model:\n  {}",
+        mismatches.len(),
+        mismatches.join("\n  ")
+    );
+}
+
+/// ramp's errors, rendered in `dialect`, are the model's exceptions with their statuses and
+/// carry every member the model requires (Amplify's ResourceNotFoundException: `code` too);
+/// every modelled exception has a ramp constructor.
+fn assert_errors_match(model: &Value, dialect: &ramp_protocol::Dialect, ramp: &[AwsError]) {
+    let service = model["metadata"]["endpointPrefix"].as_str().unwrap_or("?");
+    let modelled: BTreeMap<&str, Option<u64>> = model["shapes"]
+        .as_object()
+        .expect("model shapes")
+        .iter()
+        .filter(|(_, shape)| shape["exception"].as_bool() == Some(true))
+        .map(|(name, shape)| (name.as_str(), shape["error"]["httpStatusCode"].as_u64()))
+        .collect();
+    let mut mismatches = Vec::new();
+    for error in ramp {
+        let (name, status) = (error.name(dialect), error.status(dialect));
         match modelled.get(name) {
             None => mismatches.push(format!("{name}: not an exception shape of the model")),
             Some(modelled) if *modelled != Some(u64::from(status.as_u16())) => mismatches.push(format!(
@@ -321,8 +273,7 @@ fn amplify_error_statuses_match_the_models_exception_shapes() {
             )),
             Some(_) => {}
         }
-        // Every member the model requires is in the body (ResourceNotFoundException: `code` too).
-        let body = error.body(&DIALECT);
+        let body = error.body(dialect);
         for required in model["shapes"][name]["required"].as_array().into_iter().flatten() {
             let member = required.as_str().unwrap_or_default();
             if body.get(member).is_none() {
@@ -330,7 +281,7 @@ fn amplify_error_statuses_match_the_models_exception_shapes() {
             }
         }
     }
-    let covered: BTreeSet<&str> = ramp.iter().map(|e| e.name(&DIALECT)).collect();
+    let covered: BTreeSet<&str> = ramp.iter().map(|e| e.name(dialect)).collect();
     for name in modelled.keys() {
         if !covered.contains(name) {
             mismatches.push(format!("{name}: modelled exception without a ramp constructor"));
@@ -338,7 +289,7 @@ fn amplify_error_statuses_match_the_models_exception_shapes() {
     }
     assert!(
         mismatches.is_empty(),
-        "{} error mismatch(es) against the botocore amplify model:\n  {}",
+        "{} error mismatch(es) against the botocore {service} model:\n  {}",
         mismatches.len(),
         mismatches.join("\n  ")
     );
