@@ -6,8 +6,7 @@
 
 #![allow(clippy::unwrap_used, reason = "test helpers panic on broken fixtures by design")]
 
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -16,59 +15,17 @@ use http_body_util::{BodyExt as _, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use ramp_blobs::{BlobLocation, Blobs, Digest, Error, S3Location, S3Options};
+use ramp_moto::Moto;
 
-const INSTALL: &str = "python3 -m pip install -r tests/requirements.txt";
-
-/// A running `moto_server`, killed when dropped.
-struct Moto {
-    child: Child,
-    endpoint: String,
+/// What these tests do with moto beyond starting it (`ramp_moto`).
+trait MotoS3 {
+    async fn create_bucket(&self, bucket: &str);
+    async fn raw(&self, method: &str, path: &str, body: Bytes) -> (http::StatusCode, Bytes);
+    fn options(&self) -> S3Options;
+    async fn open(&self, bucket: &str, prefix: Option<&str>) -> Result<Blobs, Error>;
 }
 
-impl Moto {
-    /// Starts moto, or returns `None` (after a notice) when it is not installed outside CI.
-    fn start() -> Option<Moto> {
-        let installed = Command::new("moto_server")
-            .arg("--help")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            // A pyenv shim exists even where the tool is not installed; it then exits 127.
-            .is_ok_and(|status| status.success());
-        if !installed {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "moto_server is not on PATH; the S3 tests need it: {INSTALL}"
-            );
-            eprintln!("skipping the S3 backend tests: moto_server is not on PATH ({INSTALL})");
-            return None;
-        }
-
-        let port = free_port();
-        let child = Command::new("moto_server")
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("moto_server starts");
-        let mut moto = Moto {
-            child,
-            endpoint: format!("http://127.0.0.1:{port}"),
-        };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if let Ok(Some(status)) = moto.child.try_wait() {
-                panic!("moto_server exited before listening on port {port}: {status}");
-            }
-            assert!(
-                Instant::now() < deadline,
-                "moto_server did not listen on port {port} within 30 s"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Some(moto)
-    }
-
+impl MotoS3 for Moto {
     /// Creates a bucket with a plain `PUT /bucket` (object_store cannot create buckets).
     async fn create_bucket(&self, bucket: &str) {
         let (status, body) = self.raw("PUT", &format!("/{bucket}"), Bytes::new()).await;
@@ -82,7 +39,7 @@ impl Moto {
         let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
         let request = http::Request::builder()
             .method(method)
-            .uri(format!("{}{path}", self.endpoint))
+            .uri(format!("{}{path}", self.endpoint()))
             .header(
                 "authorization",
                 "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/s3/aws4_request, \
@@ -98,7 +55,7 @@ impl Moto {
 
     fn options(&self) -> S3Options {
         S3Options {
-            endpoint: Some(self.endpoint.clone()),
+            endpoint: Some(self.endpoint().to_owned()),
             region: Some("us-east-1".into()),
             access_key_id: Some("testing".into()),
             secret_access_key: Some("testing".into()),
@@ -109,13 +66,6 @@ impl Moto {
     async fn open(&self, bucket: &str, prefix: Option<&str>) -> Result<Blobs, Error> {
         let location = BlobLocation::S3(S3Location::new(bucket, prefix).unwrap());
         Blobs::open(&location, &self.options()).await
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -137,10 +87,12 @@ async fn listed(blobs: &Blobs) -> Vec<Digest> {
 
 #[tokio::test]
 async fn round_trip_through_a_bucket() {
-    let Some(moto) = Moto::start() else { return };
+    let Some(moto) = Moto::start("the S3 backend tests") else {
+        return;
+    };
     moto.create_bucket("site-files").await;
     let blobs = moto.open("site-files", None).await.unwrap();
-    assert_eq!(blobs.describe(), format!("s3://site-files at {}", moto.endpoint));
+    assert_eq!(blobs.describe(), format!("s3://site-files at {}", moto.endpoint()));
     let content = Bytes::from_static(b"<!doctype html><title>ramp</title>");
 
     let digest = blobs.put(content.clone()).await.unwrap();
@@ -164,11 +116,13 @@ async fn round_trip_through_a_bucket() {
 
 #[tokio::test]
 async fn key_prefixes_keep_two_stores_on_one_bucket_apart() {
-    let Some(moto) = Moto::start() else { return };
+    let Some(moto) = Moto::start("the S3 backend tests") else {
+        return;
+    };
     moto.create_bucket("shared").await;
     let a = moto.open("shared", Some("ramp/a/")).await.unwrap();
     let b = moto.open("shared", Some("ramp/b")).await.unwrap();
-    assert_eq!(a.describe(), format!("s3://shared/ramp/a at {}", moto.endpoint));
+    assert_eq!(a.describe(), format!("s3://shared/ramp/a at {}", moto.endpoint()));
 
     let only_in_a = a.put(Bytes::from_static(b"a's file")).await.unwrap();
     let in_both = a.put(Bytes::from_static(b"common")).await.unwrap();
@@ -193,7 +147,9 @@ async fn key_prefixes_keep_two_stores_on_one_bucket_apart() {
 
 #[tokio::test]
 async fn a_corrupt_object_is_an_error_until_it_is_stored_again() {
-    let Some(moto) = Moto::start() else { return };
+    let Some(moto) = Moto::start("the S3 backend tests") else {
+        return;
+    };
     moto.create_bucket("files").await;
     let blobs = moto.open("files", Some("p")).await.unwrap();
     let content = Bytes::from_static(b"body { color: teal }");
@@ -209,7 +165,7 @@ async fn a_corrupt_object_is_an_error_until_it_is_stored_again() {
     assert!(matches!(error, Error::Corrupt { actual, .. } if actual == Digest::of(&damaged)));
     let message = error.to_string();
     assert!(
-        message.contains(&format!("s3://files/p at {}", moto.endpoint)),
+        message.contains(&format!("s3://files/p at {}", moto.endpoint())),
         "{message}"
     );
     assert!(message.contains(&key("", digest)), "{message}");
@@ -226,14 +182,16 @@ async fn a_corrupt_object_is_an_error_until_it_is_stored_again() {
 
 #[tokio::test]
 async fn opening_a_missing_bucket_fails_naming_bucket_and_endpoint() {
-    let Some(moto) = Moto::start() else { return };
+    let Some(moto) = Moto::start("the S3 backend tests") else {
+        return;
+    };
     let error = moto.open("no-such-bucket", None).await.unwrap_err();
     assert!(matches!(error, Error::Unreachable { .. }), "{error:?}");
     let message = error.to_string();
     assert!(
         message.starts_with(&format!(
             "blob store s3://no-such-bucket at {} is not usable: ",
-            moto.endpoint
+            moto.endpoint()
         )),
         "{message}"
     );

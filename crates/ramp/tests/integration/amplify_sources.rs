@@ -3,14 +3,13 @@
 //! from moto's S3 server through `--s3-endpoint`.
 
 use std::io::{Read as _, Write as _};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::net::TcpListener;
 
 use aws_sdk_amplify::types::{JobStatus, SourceUrlType};
 
 use crate::amplify_common::{app_with_branch, failure_reason, finished, get, text_zip};
 use crate::harness::TestServer;
+use ramp_moto::Moto;
 
 /// Serves `body` to every request on a loopback port until the test ends; returns its URL.
 fn serve_once_per_request(body: Vec<u8>) -> String {
@@ -84,51 +83,17 @@ async fn a_zip_url_is_deployed_when_private_sources_are_allowed() {
     );
 }
 
-pub(crate) struct Moto {
-    child: Child,
-    endpoint: String,
+/// What the Amplify tests do with moto beyond starting it (`ramp_moto`).
+pub(crate) trait MotoAmplify {
+    async fn put(&self, path: &str, body: Vec<u8>);
+    fn ramp_flags(&self) -> Vec<String>;
 }
 
-impl Moto {
-    /// moto's S3 server on a free port; `None` (the test passes with a notice) without it.
-    pub(crate) fn start() -> Option<Moto> {
-        let installed = Command::new("moto_server")
-            .arg("--help")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|status| status.success());
-        if !installed {
-            assert!(std::env::var_os("CI").is_none(), "moto_server is not on PATH");
-            eprintln!("skipping: moto_server is not on PATH (python3 -m pip install 'moto[server]')");
-            return None;
-        }
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let child = Command::new("moto_server")
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut moto = Moto {
-            child,
-            endpoint: format!("http://127.0.0.1:{port}"),
-        };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if let Ok(Some(status)) = moto.child.try_wait() {
-                panic!("moto_server exited before listening: {status}");
-            }
-            assert!(Instant::now() < deadline, "moto_server did not listen within 30 s");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Some(moto)
-    }
-
+impl MotoAmplify for Moto {
     /// One raw PUT (moto checks no signature but wants an `Authorization` header).
-    pub(crate) async fn put(&self, path: &str, body: Vec<u8>) {
+    async fn put(&self, path: &str, body: Vec<u8>) {
         let response = reqwest::Client::new()
-            .put(format!("{}{path}", self.endpoint))
+            .put(format!("{}{path}", self.endpoint()))
             .header(
                 "authorization",
                 "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0000",
@@ -140,10 +105,10 @@ impl Moto {
         assert!(response.status().is_success(), "PUT {path}: {}", response.status());
     }
 
-    pub(crate) fn ramp_flags(&self) -> Vec<String> {
+    fn ramp_flags(&self) -> Vec<String> {
         [
             "--s3-endpoint",
-            &self.endpoint,
+            self.endpoint(),
             "--s3-access-key-id",
             "testing",
             "--s3-secret-access-key",
@@ -157,16 +122,11 @@ impl Moto {
     }
 }
 
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[tokio::test]
 async fn an_s3_zip_and_an_s3_prefix_are_deployed_through_the_configured_endpoint() {
-    let Some(moto) = Moto::start() else { return };
+    let Some(moto) = Moto::start("the s3:// source tests") else {
+        return;
+    };
     moto.put("/releases", Vec::new()).await;
     moto.put("/releases/v1.zip", text_zip(&[("index.html", "zip from s3")]))
         .await;

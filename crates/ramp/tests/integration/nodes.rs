@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use aws_sdk_appconfig::types::{DeploymentState, GrowthType};
 use aws_sdk_appconfigdata::error::ProvideErrorMetadata;
 
+use crate::amplify_sources::MotoAmplify as _;
 use crate::dataplane::{body, poll, session};
 use crate::deployments::{World, available, deploy, get, strategy, timeline, world};
 use crate::harness::{TestServer, postgres_schema_url};
@@ -346,7 +347,7 @@ async fn a_site_deployed_through_one_node_is_served_by_every_node_from_s3() {
         eprintln!("skipped: set RAMP_TEST_DATABASE_URL to run the several-node tests on PostgreSQL");
         return;
     };
-    let Some(moto) = crate::amplify_sources::Moto::start() else {
+    let Some(moto) = ramp_moto::Moto::start("the several-node S3 test") else {
         return;
     };
     moto.put("/sites", Vec::new()).await;

@@ -2,63 +2,22 @@
 //! ramp-blobs' tests do. Without `moto_server` on PATH they print a notice and pass, except
 //! under CI (the `CI` variable is set).
 
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
 use ramp_blobs::{Blobs, Digest, S3Options};
+use ramp_moto::Moto;
 
 use crate::source::{BucketAccess, PrefixLimits, SourceError, fetch_object, fetch_prefix};
 
-const INSTALL: &str = "python3 -m pip install 'moto[server]'";
-
-struct Moto {
-    child: Child,
-    endpoint: String,
+/// What these tests do with moto beyond starting it (`ramp_moto`).
+trait MotoSources {
+    fn access(&self) -> BucketAccess;
+    async fn put(&self, path: &str, body: &'static [u8]);
 }
 
-impl Moto {
-    fn start() -> Option<Moto> {
-        let installed = Command::new("moto_server")
-            .arg("--help")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|status| status.success());
-        if !installed {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "moto_server is not on PATH: {INSTALL}"
-            );
-            eprintln!("skipping the s3:// source tests: moto_server is not on PATH ({INSTALL})");
-            return None;
-        }
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let child = Command::new("moto_server")
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut moto = Moto {
-            child,
-            endpoint: format!("http://127.0.0.1:{port}"),
-        };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if let Ok(Some(status)) = moto.child.try_wait() {
-                panic!("moto_server exited before listening: {status}");
-            }
-            assert!(Instant::now() < deadline, "moto_server did not listen within 30 s");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Some(moto)
-    }
-
+impl MotoSources for Moto {
     fn access(&self) -> BucketAccess {
         BucketAccess {
             s3: S3Options {
-                endpoint: Some(self.endpoint.clone()),
+                endpoint: Some(self.endpoint().to_owned()),
                 region: Some("us-east-1".into()),
                 access_key_id: Some("testing".into()),
                 secret_access_key: Some("testing".into()),
@@ -74,7 +33,7 @@ impl Moto {
             .no_proxy()
             .build()
             .unwrap()
-            .put(format!("{}{path}", self.endpoint))
+            .put(format!("{}{path}", self.endpoint()))
             .header(
                 "authorization",
                 "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/s3/aws4_request, \
@@ -85,13 +44,6 @@ impl Moto {
             .await
             .unwrap();
         assert!(response.status().is_success(), "PUT {path}: {}", response.status());
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -111,7 +63,9 @@ async fn bucket_with_a_site(moto: &Moto) {
 
 #[tokio::test]
 async fn a_prefix_becomes_blobs_keyed_by_relative_path() {
-    let Some(moto) = Moto::start() else { return };
+    let Some(moto) = Moto::start("the s3:// source tests") else {
+        return;
+    };
     bucket_with_a_site(&moto).await;
     let blobs = Blobs::in_memory();
     let fetched = fetch_prefix(&moto.access(), "s3://sources/site/", &blobs, PrefixLimits::default())
@@ -146,7 +100,9 @@ async fn a_prefix_becomes_blobs_keyed_by_relative_path() {
 
 #[tokio::test]
 async fn prefix_budgets_and_emptiness_are_errors() {
-    let Some(moto) = Moto::start() else { return };
+    let Some(moto) = Moto::start("the s3:// source tests") else {
+        return;
+    };
     bucket_with_a_site(&moto).await;
     let blobs = Blobs::in_memory();
     let access = moto.access();
@@ -211,7 +167,9 @@ async fn prefix_budgets_and_emptiness_are_errors() {
 
 #[tokio::test]
 async fn a_zip_object_is_downloaded_to_the_file() {
-    let Some(moto) = Moto::start() else { return };
+    let Some(moto) = Moto::start("the s3:// source tests") else {
+        return;
+    };
     bucket_with_a_site(&moto).await;
     let dir = tempfile::tempdir().unwrap();
     let into = dir.path().join("source.zip");
