@@ -6,6 +6,7 @@ use ramp_clock::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::entities::{GrowthType, Monitor};
+use crate::extensions::{ActionInvocation, AppliedExtension};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -108,6 +109,11 @@ pub struct DeploymentEvent {
     pub triggered_by: TriggeredBy,
     pub description: String,
     pub occurred_at: Timestamp,
+    /// The actions that ran synchronously with this event (PRE_START_DEPLOYMENT at the start, a
+    /// tick that rolled the deployment back). Asynchronous ones are recorded apart
+    /// (`ExtensionStore::record_invocations`) and shown with the event they belong to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub action_invocations: Vec<ActionInvocation>,
 }
 
 /// How growth steps are spaced in time (spec/appconfig.md §5.2).
@@ -156,6 +162,8 @@ pub struct Deployment {
     pub kms_key_identifier: Option<String>,
     /// The environment's monitors when the deployment started.
     pub monitors: Vec<Monitor>,
+    /// The extensions applied to this deployment, taken when it started (spec §8.7).
+    pub applied_extensions: Vec<AppliedExtension>,
     /// When the engine must next look at this deployment; `None` once it is finished.
     pub next_due_at: Option<Timestamp>,
     /// Compare-and-set counter: every update must name the revision it read.

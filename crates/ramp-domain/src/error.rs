@@ -64,6 +64,8 @@ pub(crate) fn kind_name(kind: ResourceKind) -> &'static str {
         ResourceKind::AmplifyDomainAssociation => "DomainAssociation",
         ResourceKind::AmplifyWebhook => "Webhook",
         ResourceKind::AmplifyBackendEnvironment => "BackendEnvironment",
+        ResourceKind::Extension => "Extension",
+        ResourceKind::ExtensionAssociation => "ExtensionAssociation",
     }
 }
 
@@ -112,6 +114,8 @@ fn lowercase_name(kind: ResourceKind) -> &'static str {
         ResourceKind::AmplifyDomainAssociation => "domain association",
         ResourceKind::AmplifyWebhook => "webhook",
         ResourceKind::AmplifyBackendEnvironment => "backend environment",
+        ResourceKind::Extension => "extension",
+        ResourceKind::ExtensionAssociation => "extension association",
     }
 }
 

@@ -6,6 +6,7 @@ pub mod dataplane;
 pub mod deployment;
 pub mod entities;
 pub mod error;
+pub mod extensions;
 pub mod ids;
 pub mod json_schema;
 pub mod outbox;

@@ -163,6 +163,7 @@ pub fn advance(deployment: &Deployment, now: Timestamp) -> Option<Deployment> {
             triggered_by: TriggeredBy::Appconfig,
             description,
             occurred_at: scheduled.due_at,
+            action_invocations: Vec::new(),
         });
     }
     next.next_due_at = next_due_at(&next);
@@ -181,12 +182,14 @@ pub fn roll_back(deployment: &Deployment, now: Timestamp, triggered_by: Triggere
         triggered_by,
         description: reason,
         occurred_at: now,
+        action_invocations: Vec::new(),
     });
     next.event_log.push(DeploymentEvent {
         event_type: DeploymentEventType::RollbackCompleted,
         triggered_by,
         description: "Rollback completed".to_owned(),
         occurred_at: now,
+        action_invocations: Vec::new(),
     });
     next
 }
@@ -201,6 +204,7 @@ pub fn revert(deployment: &Deployment, now: Timestamp) -> Deployment {
         triggered_by: TriggeredBy::User,
         description: "Revert completed".to_owned(),
         occurred_at: now,
+        action_invocations: Vec::new(),
     });
     next
 }

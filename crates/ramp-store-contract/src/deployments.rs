@@ -84,12 +84,14 @@ pub async fn deployment_round_trip(store: &dyn Store) {
                 triggered_by: TriggeredBy::User,
                 description: "started".to_owned(),
                 occurred_at: at(10),
+                action_invocations: Vec::new(),
             },
             DeploymentEvent {
                 event_type: DeploymentEventType::PercentageUpdated,
                 triggered_by: TriggeredBy::Appconfig,
                 description: "Configuration deployment updated to 12.35%".to_owned(),
                 occurred_at: at(20),
+                action_invocations: Vec::new(),
             },
         ],
         kms_key_identifier: Some("alias/k".to_owned()),
@@ -315,6 +317,7 @@ pub async fn deployment_update_compare_and_set(store: &dyn Store) {
                 triggered_by: TriggeredBy::Appconfig,
                 description: "bake".to_owned(),
                 occurred_at: at(40),
+                action_invocations: Vec::new(),
             }],
         ]
         .concat(),

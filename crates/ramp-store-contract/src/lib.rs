@@ -267,6 +267,7 @@ pub fn deployment(application_id: &str, environment_id: &str) -> Deployment {
             triggered_by: TriggeredBy::User,
             description: "Deployment started".to_owned(),
             occurred_at: at(10),
+            action_invocations: Vec::new(),
         }],
         kms_key_identifier: None,
         monitors: Vec::new(),

@@ -87,9 +87,11 @@ impl AppConfig {
                 triggered_by: TriggeredBy::User,
                 description: "Deployment started".to_owned(),
                 occurred_at: now,
+                action_invocations: Vec::new(),
             }],
             kms_key_identifier: request.kms_key_identifier,
             monitors: environment.monitors,
+            applied_extensions: Vec::new(),
             next_due_at: None,
             revision: 0,
         };

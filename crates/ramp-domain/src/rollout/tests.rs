@@ -39,6 +39,7 @@ fn started(strategy: StrategySnapshot, timing: StepTiming) -> Deployment {
             triggered_by: TriggeredBy::User,
             description: "Deployment started".into(),
             occurred_at: start,
+            action_invocations: Vec::new(),
         }],
         kms_key_identifier: None,
         monitors: vec![],

@@ -9,6 +9,7 @@ mod access_log;
 mod amplify;
 mod appconfig;
 mod cluster;
+mod extensions;
 mod outbox;
 mod tags;
 mod write;
@@ -17,6 +18,7 @@ pub use access_log::AccessLogBatch;
 pub use amplify::AmplifyStore;
 pub use appconfig::AppConfigStore;
 pub use cluster::{Change, ClusterStore, Lease};
+pub use extensions::{ExtensionRef, ExtensionStore};
 pub use outbox::{OutboxEntry, OutboxStatus, OutboxStore};
 pub use tags::{TagStore, TaggedResource};
 pub use write::{DeploymentWrite, Precondition, Refusal};
@@ -38,6 +40,8 @@ pub enum ResourceKind {
     AmplifyDomainAssociation,
     AmplifyWebhook,
     AmplifyBackendEnvironment,
+    Extension,
+    ExtensionAssociation,
 }
 
 /// Which precondition of a write failed, with the facts the domain needs to word it: the store
@@ -124,6 +128,6 @@ pub enum LabelFilter {
 /// Everything ramp keeps, by concern: one store per service ramp hosts, the tags every service
 /// shares, and what the nodes coordinate through. A backend implements each trait; callers hold
 /// `Arc<dyn Store>` and upcast to the one concern they need.
-pub trait Store: AppConfigStore + AmplifyStore + TagStore + ClusterStore + OutboxStore {}
+pub trait Store: AppConfigStore + ExtensionStore + AmplifyStore + TagStore + ClusterStore + OutboxStore {}
 
-impl<T: AppConfigStore + AmplifyStore + TagStore + ClusterStore + OutboxStore> Store for T {}
+impl<T: AppConfigStore + ExtensionStore + AmplifyStore + TagStore + ClusterStore + OutboxStore> Store for T {}

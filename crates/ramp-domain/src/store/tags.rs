@@ -35,6 +35,16 @@ pub enum TaggedResource {
         environment_id: String,
         number: i64,
     },
+    /// One version of an extension.
+    Extension {
+        region: String,
+        id: String,
+        version: i64,
+    },
+    ExtensionAssociation {
+        region: String,
+        id: String,
+    },
     AmplifyApp {
         region: String,
         app_id: String,
