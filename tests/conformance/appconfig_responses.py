@@ -27,14 +27,15 @@ import boto3
 from botocore.config import Config
 from shapes import Checker, report
 
-# Operations ramp answers with 501 NotImplementedException for now, besides every operation whose
-# name contains "Extension" (extensions and extension associations).
+# Operations ramp answers with 501 NotImplementedException for now (none at present).
 OUT_OF_SCOPE: set = set()
 
 # The model's shapes reuse input patterns for outputs; `Id` outputs also carry the predefined
 # deployment strategies' ids (`AppConfig.AllAtOnce`), which that pattern was never meant for
 # (spec/appconfig.md §2.1).
 PREDEFINED_ID = re.compile(r"^AppConfig\.[A-Za-z0-9]{9,40}$")
+# So do AWS-authored extensions' ids (`AWS.AppConfig.FeatureFlags`, spec/appconfig.md §8.6).
+AWS_AUTHORED_ID = re.compile(r"^AWS\.AppConfig\.[A-Za-z]+$")
 
 ALARM_ARN = "arn:aws:cloudwatch:us-east-1:000000000000:alarm:errors"
 ALARM_ARN_2 = "arn:aws:cloudwatch:us-east-1:000000000000:alarm:latency"
@@ -78,13 +79,13 @@ FLAGS_INVALID = json.dumps(
 
 
 def out_of_scope(operation: str) -> bool:
-    return operation in OUT_OF_SCOPE or "Extension" in operation
+    return operation in OUT_OF_SCOPE
 
 
 def tolerated(where, shape, value, check):
     """AppConfig's documented divergences from its model, accepted by the checker."""
     if check == "pattern":
-        return shape.name == "Id" and bool(PREDEFINED_ID.match(value))
+        return shape.name == "Id" and bool(PREDEFINED_ID.match(value) or AWS_AUTHORED_ID.match(value))
     # The model gives PercentageComplete a minimum of 1.0, yet AWS's own StartDeployment example
     # answers 0.0 for a deployment that has not taken its first step (spec/appconfig.md §4.2).
     return check == "range" and where.endswith("PercentageComplete") and value == 0.0
@@ -379,24 +380,65 @@ def run(c: Checker, account: str):
         expect={"Tags": {"run": "1"}},
     )
 
-    # --- Out of scope: 501 NotImplementedException ---
+    # --- Extensions and their associations (spec/appconfig.md §8) ---
     action = {
         "Name": "notify",
-        "Uri": "arn:aws:lambda:us-east-1:000000000000:function:notify",
+        "Uri": "https://hooks.example.com/appconfig",
         "RoleArn": "arn:aws:iam::000000000000:role/extension",
     }
-    c.call_not_implemented("CreateExtension", Name="conformance", Actions={"ON_DEPLOYMENT_COMPLETE": [action]})
-    c.call_not_implemented("GetExtension", ExtensionIdentifier="AWS.AppConfig.FeatureFlags")
-    c.call_not_implemented("ListExtensions")
-    c.call_not_implemented("UpdateExtension", ExtensionIdentifier="abcd123", Description="x")
-    c.call_not_implemented("DeleteExtension", ExtensionIdentifier="abcd123")
-    c.call_not_implemented(
-        "CreateExtensionAssociation", ExtensionIdentifier="AWS.AppConfig.FeatureFlags", ResourceIdentifier=app_arn
+    actions = {"ON_DEPLOYMENT_COMPLETE": [action]}
+    extension = c.call(
+        "CreateExtension",
+        Name="conformance",
+        Description="conformance checks",
+        Actions=actions,
+        Parameters={"channel": {"Required": True, "Description": "where"}, "run": {"Dynamic": True}},
+        Tags={"team": "ops"},
+        expect={"VersionNumber": 1},
     )
-    c.call_not_implemented("GetExtensionAssociation", ExtensionAssociationId="abcd123")
-    c.call_not_implemented("ListExtensionAssociations")
-    c.call_not_implemented("UpdateExtensionAssociation", ExtensionAssociationId="abcd123", Parameters={"k": "v"})
-    c.call_not_implemented("DeleteExtensionAssociation", ExtensionAssociationId="abcd123")
+    c.call_error("CreateExtension", "ConflictException", Name="conformance", Actions=actions)
+    c.call_error("CreateExtension", "ConflictException", Name="conformance", Actions=actions, LatestVersionNumber=7)
+    c.call("CreateExtension", Name="conformance", Actions=actions, LatestVersionNumber=1, expect={"VersionNumber": 2})
+    c.call("GetExtension", ExtensionIdentifier=extension["Id"], VersionNumber=1, expect={"VersionNumber": 1})
+    c.call("GetExtension", ExtensionIdentifier="conformance", expect={"VersionNumber": 2})
+    c.call("GetExtension", ExtensionIdentifier="AWS.AppConfig.FeatureFlags", expect={"VersionNumber": 1})
+    c.call_error("GetExtension", "ResourceNotFoundException", ExtensionIdentifier="nothere")
+    c.call("ListExtensions")
+    c.call("ListExtensions", Name="conformance", MaxResults=1)
+    c.call("UpdateExtension", ExtensionIdentifier=extension["Id"], VersionNumber=1, Description="edited", expect={"Description": "edited"})
+    c.call_error("UpdateExtension", "ResourceNotFoundException", ExtensionIdentifier="abcd123", Description="x")
+    c.call_error("CreateExtensionAssociation", "BadRequestException", ExtensionIdentifier=extension["Id"], ResourceIdentifier=app_arn)
+    association = c.call(
+        "CreateExtensionAssociation",
+        ExtensionIdentifier=extension["Id"],
+        ExtensionVersionNumber=1,
+        ResourceIdentifier=app_arn,
+        Parameters={"channel": "#ops"},
+        Tags={"team": "ops"},
+        expect={"ExtensionVersionNumber": 1, "Parameters": {"channel": "#ops"}},
+    )
+    c.call(
+        "CreateExtensionAssociation",
+        ExtensionIdentifier="AWS.AppConfig.DeploymentNotificationsToSns",
+        ResourceIdentifier=app_arn,
+        Parameters={"topicArn": "arn:aws:sns:us-east-1:000000000000:deployments"},
+    )
+    c.call("GetExtensionAssociation", ExtensionAssociationId=association["Id"])
+    c.call_error("GetExtensionAssociation", "ResourceNotFoundException", ExtensionAssociationId="abcd123")
+    c.call("ListExtensionAssociations")
+    c.call("ListExtensionAssociations", ResourceIdentifier=app_arn, ExtensionIdentifier=extension["Id"], ExtensionVersionNumber=1, MaxResults=1)
+    c.call(
+        "UpdateExtensionAssociation",
+        ExtensionAssociationId=association["Id"],
+        Parameters={"channel": "#alerts"},
+        expect={"Parameters": {"channel": "#alerts"}},
+    )
+    c.call_error("DeleteExtension", "BadRequestException", ExtensionIdentifier=extension["Id"], VersionNumber=1)
+    c.call("DeleteExtensionAssociation", ExtensionAssociationId=association["Id"])
+    c.call_error("DeleteExtensionAssociation", "ResourceNotFoundException", ExtensionAssociationId=association["Id"])
+    c.call("DeleteExtension", ExtensionIdentifier=extension["Id"], VersionNumber=1)
+    c.call("DeleteExtension", ExtensionIdentifier=extension["Id"])
+    c.call_error("DeleteExtension", "ResourceNotFoundException", ExtensionIdentifier=extension["Id"])
 
     # --- Deletes, children first ---
     protection_off = {"Enabled": False, "ProtectionPeriodInMinutes": 60}

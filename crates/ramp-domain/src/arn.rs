@@ -18,6 +18,11 @@ impl Scope {
         }
     }
 
+    /// `arn:{partition}:appconfig:{region}:{account}:`, which every resource ARN extends.
+    pub fn resource_arn_prefix(&self) -> String {
+        self.prefix()
+    }
+
     fn prefix(&self) -> String {
         format!(
             "arn:{}:appconfig:{}:{}:",
@@ -71,6 +76,14 @@ pub enum Resource {
     DeploymentStrategy {
         strategy_id: String,
     },
+    /// One version of an extension (spec/appconfig.md §8.5: the ARN names the version).
+    Extension {
+        extension_id: String,
+        version_number: i64,
+    },
+    ExtensionAssociation {
+        association_id: String,
+    },
 }
 
 impl Resource {
@@ -95,6 +108,13 @@ impl Resource {
                 deployment_number: number.parse().ok()?,
             },
             ["deploymentstrategy", id] => Self::DeploymentStrategy { strategy_id: owned(id) },
+            ["extension", id, version] => Self::Extension {
+                extension_id: owned(id),
+                version_number: version.parse().ok()?,
+            },
+            ["extensionassociation", id] => Self::ExtensionAssociation {
+                association_id: owned(id),
+            },
             _ => return None,
         })
     }
@@ -127,6 +147,11 @@ impl fmt::Display for Resource {
                 )
             }
             Self::DeploymentStrategy { strategy_id } => write!(f, "deploymentstrategy/{strategy_id}"),
+            Self::Extension {
+                extension_id,
+                version_number,
+            } => write!(f, "extension/{extension_id}/{version_number}"),
+            Self::ExtensionAssociation { association_id } => write!(f, "extensionassociation/{association_id}"),
         }
     }
 }

@@ -37,6 +37,9 @@ pub struct TransitionPayload<'a> {
     pub from_state: Option<&'a str>,
     pub to_state: &'a str,
     pub percentage_complete: f64,
+    /// The position of the first of `events_added` in the deployment's event log (oldest
+    /// first), so effects can attach to the events they belong to.
+    pub first_event_index: usize,
     pub events_added: &'a [DeploymentEvent],
 }
 
@@ -49,6 +52,7 @@ pub fn messages(before: Option<&Deployment>, after: &Deployment, at: Timestamp) 
         from_state: before.map(|b| b.state.as_str()),
         to_state: after.state.as_str(),
         percentage_complete: after.percentage_complete,
+        first_event_index: known,
         events_added: after.event_log.get(known..).unwrap_or_default(),
     };
     // Serializing plain strings and numbers cannot fail; an empty object would still be a

@@ -18,6 +18,7 @@ mod lag;
 pub mod leadership;
 pub mod outbox;
 mod rounds;
+pub mod ticks;
 
 pub use lag::LagStats;
 pub use leadership::{Leadership, LeadershipStatus};

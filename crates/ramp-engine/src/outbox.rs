@@ -22,6 +22,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use futures::StreamExt;
 use ramp_clock::{SharedClock, Timestamp};
 use ramp_domain::outbox::OutboxHandler;
 use ramp_domain::store::{self, OutboxEntry, OutboxStatus, Store};
@@ -43,6 +44,8 @@ pub const RETENTION: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 const PRUNE_EVERY: Duration = Duration::from_secs(60 * 60);
 /// Entries read per round.
 const BATCH: usize = 256;
+/// Entries (of different deployments) delivered at the same time.
+const CONCURRENCY: usize = 64;
 
 /// The delay before attempt `attempts + 1`, after `attempts` failures (`attempts ≥ 1`).
 pub fn backoff(attempts: i64) -> Duration {
@@ -106,9 +109,17 @@ impl Deliverer {
         loop {
             let now = self.clock.now();
             let due = self.store.outbox_due(now, BATCH).await?;
+            // The store hands out at most one entry per deployment, so the batch's entries may
+            // go out side by side without breaking any deployment's order: one slow target
+            // does not hold up every other deployment's notifications.
+            let outcomes: Vec<store::Result<bool>> = futures::stream::iter(&due)
+                .map(|entry| self.deliver(entry))
+                .buffered(CONCURRENCY)
+                .collect()
+                .await;
             let mut delivered = Vec::new();
-            for entry in &due {
-                if self.deliver(entry).await? {
+            for (entry, outcome) in due.iter().zip(outcomes) {
+                if outcome? {
                     delivered.push(entry.id);
                 } else {
                     report.failed += 1;

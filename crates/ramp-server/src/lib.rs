@@ -65,6 +65,8 @@ pub struct AppState {
     /// Largest AppConfig request body ramp reads, in bytes (the hosted configuration quota
     /// with some slack); what AppConfig's operations buffer at most.
     pub max_body_bytes: usize,
+    /// The key extension actions' webhook calls are signed with (`GET /_ramp/extensions`).
+    pub webhook_secret: Vec<u8>,
     /// The AWS APIs this server speaks ([`services`]).
     pub services: Registry,
     /// The sites served by `Host` ahead of AWS routing, when something hosts sites.

@@ -204,6 +204,7 @@ async fn state(services: Registry, sites: Option<Arc<dyn SiteHost>>, credentials
         default_region: "us-east-1".to_owned(),
         account_id: "000000000000".to_owned(),
         max_body_bytes: 1024 * 1024,
+        webhook_secret: b"test".to_vec(),
         services,
         sites,
         amplify: None,

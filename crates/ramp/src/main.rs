@@ -1,5 +1,6 @@
 //! The `ramp` binary: `ramp serve` runs the server (DESIGN.md interface contract).
 
+mod actions;
 mod backends;
 mod serve;
 

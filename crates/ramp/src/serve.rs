@@ -12,7 +12,9 @@ use ramp_domain::amplify::{Amplify, Quotas as AmplifyQuotas};
 use ramp_domain::appconfig::{AppConfig, Quotas};
 use ramp_domain::dataplane::DataPlane;
 use ramp_domain::deployment::StepTiming;
+use ramp_domain::extensions::{Notifications, Ticks};
 use ramp_engine::outbox::Deliverer;
+use ramp_engine::ticks::TickLoop;
 use ramp_engine::{Engine, Leadership};
 use ramp_server::hosting::gc::GcConfig;
 use ramp_server::hosting::{Hosting, HostingConfig};
@@ -20,6 +22,7 @@ use ramp_server::{AmplifyState, AppState, Credentials};
 use ramp_sites::ingest::IngestLimits;
 use ramp_sites::source::{BucketAccess, FetchPolicy};
 
+use crate::actions::ActionArgs;
 use crate::backends::{self, ClockMode};
 
 #[derive(Args, Debug)]
@@ -83,6 +86,8 @@ pub struct ServeArgs {
     hosting: HostingArgs,
     #[command(flatten)]
     quotas: QuotaArgs,
+    #[command(flatten)]
+    actions: ActionArgs,
 }
 
 /// Amplify Hosting: where sites are served and what a deploy may hold (spec/amplify.md §8.1,
@@ -331,9 +336,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     } else {
         StepTiming::Observed
     };
+    let (actions, webhook_secret) = args.actions.runner(&store, clock.clone()).await?;
     let appconfig = AppConfig::new(store.clone(), clock.clone(), quotas)
         .await?
-        .with_step_timing(step_timing);
+        .with_step_timing(step_timing)
+        .with_actions(actions.clone());
     let dataplane = Arc::new(DataPlane::new(store.clone(), clock.clone()).await?);
     // Every deployment transition of this node goes through AppConfig's `Transitions`: the
     // engine writes through it too, and the node-local subscribers hear each one (and, through
@@ -341,8 +348,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let transitions = appconfig.transitions();
     transitions.subscribe(dataplane.clone());
     let mut engine = Engine::new(store.clone(), clock.clone()).with_transitions(transitions.clone());
-    // No handler yet (extensions will register theirs): entries are marked delivered and pruned.
-    let mut deliverer = Deliverer::new(store.clone(), clock.clone());
+    // Extensions' ON_DEPLOYMENT_* actions are delivered from the outbox; their
+    // AT_DEPLOYMENT_TICK actions run in a loop of their own beside the engine.
+    let notifications = Arc::new(Notifications::new(store.clone(), actions.clone()));
+    let mut deliverer = Deliverer::new(store.clone(), clock.clone()).with_handler(notifications);
+    let ticks = Arc::new(Ticks::new(store.clone(), actions, transitions.clone(), clock.clone()));
+    let mut tick_loop = TickLoop::new(ticks, store.clone(), clock.clone());
     let node = args
         .node_name
         .clone()
@@ -350,10 +361,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if storage.shared {
         engine = engine.with_leadership(Leadership::new(node.clone(), Arc::new(SystemClock::new())));
         deliverer = deliverer.with_lease(node.clone(), Arc::new(SystemClock::new()));
+        tick_loop = tick_loop.with_lease(node.clone(), Arc::new(SystemClock::new()));
     }
     let engine = Arc::new(engine);
     let deliverer = Arc::new(deliverer);
     transitions.subscribe(deliverer.subscriber());
+    let tick_loop = Arc::new(tick_loop);
+    transitions.subscribe(tick_loop.subscriber());
 
     let amplify = Arc::new(
         Amplify::new(
@@ -381,6 +395,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         default_region: args.region,
         account_id: args.account_id,
         max_body_bytes,
+        webhook_secret,
         services: ramp_server::services(),
         sites: Some(hosting.table.clone()),
         amplify: Some(AmplifyState {
@@ -399,6 +414,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         tokio::spawn(engine.clone().follow(changes, wait_for(stopped.clone())));
     }
     let deliverer_task = tokio::spawn(deliverer.run(wait_for(stopped.clone())));
+    let tick_task = tokio::spawn(tick_loop.run(wait_for(stopped.clone())));
     let engine_task = tokio::spawn(engine.run(wait_for(stopped)));
     let app = ramp_server::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {
@@ -408,6 +424,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     server.await?;
     let _ = engine_task.await;
     let _ = deliverer_task.await;
+    let _ = tick_task.await;
     tracing::info!("ramp stopped");
     Ok(())
 }

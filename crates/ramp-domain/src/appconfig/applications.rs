@@ -86,7 +86,7 @@ impl AppConfig {
             application_id: id.to_owned(),
         });
         match self.store.delete_application(&scope.region, id, &arn).await {
-            Ok(()) => Ok(()),
+            Ok(()) => self.forget_associations(scope, &arn).await,
             Err(store::Error::HasChildren(kind)) => Err(Error::BadRequest(format!(
                 "Cannot delete application {id} because there are still {} existing under it.",
                 match kind {

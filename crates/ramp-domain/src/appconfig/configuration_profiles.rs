@@ -241,6 +241,7 @@ impl AppConfig {
             .delete_configuration_profile(application_id, id, &arn, protection.cutoff)
             .await
         {
+            Ok(()) => self.forget_associations(scope, &arn).await,
             Err(store::Error::DeletionProtected) => Err(protection.refused("configuration profile", id)),
             // AWS's own words (spec/appconfig.md §11.2 "Delete").
             Err(store::Error::HasChildren(_)) => Err(Error::BadRequest(format!(

@@ -5,12 +5,14 @@ use ramp_clock::Timestamp;
 
 use super::AppConfig;
 use super::environments::child_error;
-use super::hosted_versions::run_validators;
+use super::extension_points::Level;
 use crate::arn::{Resource, Scope};
 use crate::deployment::{
     DeployedContent, Deployment, DeploymentEvent, DeploymentEventType, DeploymentState, StrategySnapshot, TriggeredBy,
 };
 use crate::entities::Tags;
+use crate::extensions::payload::Content;
+use crate::extensions::{ActionPoint, ParameterValues};
 use crate::error::{Error, Result};
 use crate::rollout;
 use crate::store::{self, Precondition, Refusal, ResourceKind};
@@ -23,6 +25,8 @@ pub struct StartDeploymentRequest {
     pub description: Option<String>,
     pub kms_key_identifier: Option<String>,
     pub tags: Tags,
+    /// `{extension ID or ARN}#{parameter}` → value, for the extensions' dynamic parameters.
+    pub dynamic_extension_parameters: ParameterValues,
 }
 
 /// A completed deployment can be reverted this long after it completed (spec/appconfig.md §7).
@@ -56,8 +60,28 @@ impl AppConfig {
         let version = self
             .resolve_hosted_version(application_id, &profile.id, &request.configuration_version)
             .await?;
-        run_validators(&profile, &version.content)?;
-        // 3. The deployment, with its strategy and monitors copied as they are now.
+        // 3. The extensions it applies, and its PRE_START_DEPLOYMENT actions, which may refuse
+        //    it or replace the content (spec/appconfig.md §8.1); the validators see the result.
+        let level = Level {
+            application_id,
+            environment_id: Some(environment_id),
+            profile: &profile,
+        };
+        let applied = self
+            .applied_extensions(scope, &level, &request.dynamic_extension_parameters)
+            .await?;
+        let mut subject = self.subject(scope, &level, request.description.clone()).await?;
+        subject.configuration_version = Some(request.configuration_version.clone());
+        let content = Content {
+            bytes: version.content,
+            content_type: version.info.content_type.clone(),
+        };
+        let (content, invocations) = self
+            .run_pre_actions(ActionPoint::PreStartDeployment, &applied, &subject, content)
+            .await?;
+        self.run_validators(scope, &profile, &request.configuration_version, &content.bytes)
+            .await?;
+        // 4. The deployment, with its strategy and monitors copied as they are now.
         let now = self.now();
         let mut deployment = Deployment {
             application_id: application_id.to_owned(),
@@ -87,19 +111,19 @@ impl AppConfig {
                 triggered_by: TriggeredBy::User,
                 description: "Deployment started".to_owned(),
                 occurred_at: now,
-                action_invocations: Vec::new(),
+                action_invocations: invocations,
             }],
             kms_key_identifier: request.kms_key_identifier,
             monitors: environment.monitors,
-            applied_extensions: Vec::new(),
+            applied_extensions: applied,
             next_due_at: None,
             revision: 0,
         };
         deployment.next_due_at = rollout::next_due_at(&deployment);
-        // 4. One atomic write: number, "one at a time per environment", environment state.
+        // 5. One atomic write: number, "one at a time per environment", environment state.
         let content = DeployedContent {
-            content: version.content,
-            content_type: version.info.content_type,
+            content: content.bytes,
+            content_type: content.content_type,
         };
         let environment_arn = scope.resource_arn(&Resource::Environment {
             application_id: application_id.to_owned(),
@@ -120,11 +144,48 @@ impl AppConfig {
         environment_id: &str,
         number: i64,
     ) -> Result<Deployment> {
+        let deployment = self
+            .stored_deployment(scope, application_id, environment_id, number)
+            .await?;
+        self.with_recorded_invocations(deployment).await
+    }
+
+    /// The deployment as stored (its own event log only: what a write starts from).
+    async fn stored_deployment(
+        &self,
+        scope: &Scope,
+        application_id: &str,
+        environment_id: &str,
+        number: i64,
+    ) -> Result<Deployment> {
         self.environment(scope, application_id, environment_id).await?;
         self.store
             .deployment(application_id, environment_id, number)
             .await?
             .ok_or_else(|| Error::not_found(ResourceKind::Deployment, number))
+    }
+
+    /// The deployment with the invocations recorded after its transitions (ON_* actions, ticks)
+    /// shown on the events they belong to (spec/appconfig.md §8.7).
+    async fn with_recorded_invocations(&self, mut deployment: Deployment) -> Result<Deployment> {
+        if deployment.applied_extensions.is_empty() {
+            return Ok(deployment);
+        }
+        let recorded = self
+            .store
+            .invocations(
+                &deployment.application_id,
+                &deployment.environment_id,
+                deployment.deployment_number,
+            )
+            .await?;
+        for record in recorded {
+            let index = usize::try_from(record.event_index).unwrap_or(usize::MAX);
+            if let Some(event) = deployment.event_log.get_mut(index) {
+                event.action_invocations.push(record.invocation);
+            }
+        }
+        Ok(deployment)
     }
 
     /// Newest first (spec/appconfig.md §4.7).
@@ -155,7 +216,9 @@ impl AppConfig {
         allow_revert: bool,
     ) -> Result<Deployment> {
         for _ in 0..STOP_ATTEMPTS {
-            let deployment = self.deployment(scope, application_id, environment_id, number).await?;
+            let deployment = self
+                .stored_deployment(scope, application_id, environment_id, number)
+                .await?;
             let now = self.now();
             let stopped = self.stopped(scope, &deployment, allow_revert, now)?;
             // A revert is decided in the write's transaction: a StartDeployment racing it either
@@ -170,7 +233,7 @@ impl AppConfig {
                 .update(&deployment, &stopped, precondition, Origin::Request, now)
                 .await
             {
-                Ok(transition) => return Ok(transition.after),
+                Ok(transition) => return self.with_recorded_invocations(transition.after).await,
                 // The engine moved the deployment meanwhile: decide again on what it is now.
                 Err(e) if e.is_revision_race() => continue,
                 Err(store::Error::Refused(Refusal::LaterDeploymentOfProfile { later })) => {

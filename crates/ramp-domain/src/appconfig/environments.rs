@@ -147,6 +147,7 @@ impl AppConfig {
             .delete_environment(application_id, id, &arn, protection.cutoff)
             .await
         {
+            Ok(()) => self.forget_associations(scope, &arn).await,
             Err(store::Error::DeletionProtected) => Err(protection.refused("environment", id)),
             other => other.map_err(|e| child_error(e, application_id, id)),
         }

@@ -1,11 +1,13 @@
 use bytes::Bytes;
 
 use super::AppConfig;
+use super::extension_points::Level;
 use super::environments::child_error;
 use crate::arn::Scope;
-use crate::entities::{ConfigurationProfile, HostedVersion, HostedVersionInfo, NewHostedVersion, ValidatorType};
+use crate::entities::{ConfigurationProfile, HostedVersion, HostedVersionInfo, NewHostedVersion};
+use crate::extensions::ActionPoint;
+use crate::extensions::payload::Content;
 use crate::error::{Error, InvalidConfigurationDetail, Result};
-use crate::json_schema;
 use crate::store::{self, LabelFilter, ResourceKind};
 
 pub struct NewHostedVersionRequest {
@@ -40,15 +42,20 @@ impl AppConfig {
                 profile.location_uri
             )));
         }
-        // 3. Feature flags are validated and stamped with AppConfig's metadata (spec §12).
+        // 3. PRE_CREATE_HOSTED_CONFIGURATION_VERSION actions may refuse or replace the content
+        //    (spec/appconfig.md §8.1); associations of the application and the profile apply.
+        let content = self
+            .pre_create_actions(scope, application_id, &profile, &request)
+            .await?;
+        // 4. Feature flags are validated and stamped with AppConfig's metadata (spec §12).
         let now = self.now();
         let content = if profile.is_feature_flags() {
-            self.prepare_feature_flags(application_id, profile_id, &request.content, now)
+            self.prepare_feature_flags(application_id, profile_id, &content, now)
                 .await?
         } else {
-            request.content
+            content
         };
-        // 4. One atomic write: number, optimistic lock, label uniqueness, storage quota.
+        // 5. One atomic write: number, optimistic lock, label uniqueness, storage quota.
         let new = NewHostedVersion {
             application_id: application_id.to_owned(),
             configuration_profile_id: profile_id.to_owned(),
@@ -206,6 +213,32 @@ impl AppConfig {
         found.ok_or_else(|| Error::not_found(ResourceKind::HostedConfigurationVersion, version))
     }
 
+    async fn pre_create_actions(
+        &self,
+        scope: &Scope,
+        application_id: &str,
+        profile: &ConfigurationProfile,
+        request: &NewHostedVersionRequest,
+    ) -> Result<Bytes> {
+        let level = Level {
+            application_id,
+            environment_id: None,
+            profile,
+        };
+        let point = ActionPoint::PreCreateHostedConfigurationVersion;
+        let applied = self.applied_extensions(scope, &level, &Default::default()).await?;
+        if !applied.iter().any(|a| a.actions.contains_key(&point)) {
+            return Ok(request.content.clone());
+        }
+        let subject = self.subject(scope, &level, request.description.clone()).await?;
+        let content = Content {
+            bytes: request.content.clone(),
+            content_type: request.content_type.clone(),
+        };
+        let (content, _) = self.run_pre_actions(point, &applied, &subject, content).await?;
+        Ok(content.bytes)
+    }
+
     /// ValidateConfiguration: runs the profile's validators over a stored version.
     pub async fn validate_configuration(
         &self,
@@ -221,31 +254,9 @@ impl AppConfig {
                 profile.location_uri
             )));
         }
-        let version = self.resolve_hosted_version(application_id, profile_id, version).await?;
-        run_validators(&profile, &version.content)
+        let resolved = self.resolve_hosted_version(application_id, profile_id, version).await?;
+        self.run_validators(scope, &profile, version, &resolved.content).await
     }
-}
-
-/// Runs JSON_SCHEMA validators; a LAMBDA validator is refused plainly, since ramp cannot
-/// invoke AWS Lambda and silently skipping it would claim a validation that never happened.
-pub fn run_validators(profile: &ConfigurationProfile, content: &[u8]) -> Result<()> {
-    for validator in &profile.validators {
-        match validator.validator_type {
-            ValidatorType::Lambda => {
-                return Err(Error::BadRequest(format!(
-                    "ramp cannot invoke the LAMBDA validator {}; remove it or replace it with a JSON_SCHEMA validator",
-                    validator.content
-                )));
-            }
-            ValidatorType::JsonSchema => {
-                json_schema::validate(&validator.content, content).map_err(|details| Error::InvalidConfiguration {
-                    message: "The configuration failed validation against the profile's JSON schema.".to_owned(),
-                    details,
-                })?;
-            }
-        }
-    }
-    Ok(())
 }
 
 fn invalid_flags(violations: Vec<ramp_feature_flags::Violation>) -> Error {

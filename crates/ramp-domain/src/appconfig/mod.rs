@@ -8,6 +8,9 @@ mod deletion_protection;
 mod deployment_strategies;
 mod deployments;
 mod environments;
+mod extension_associations;
+mod extension_points;
+mod extensions;
 mod hosted_versions;
 mod settings;
 mod tags;
@@ -21,10 +24,14 @@ pub use deletion_protection::{DeletionProtectionCheck, blocks_deletion, protecti
 pub use deployment_strategies::{NewDeploymentStrategy, StrategyUpdate, predefined_strategies};
 pub use deployments::StartDeploymentRequest;
 pub use environments::{EnvironmentUpdate, NewEnvironment};
+pub use extension_associations::NewExtensionAssociation;
+pub use extensions::{ExtensionUpdate, NewExtension};
 pub use hosted_versions::NewHostedVersionRequest;
 pub use settings::SettingsUpdate;
 
 use crate::deployment::StepTiming;
+use crate::extensions::NoInvoker;
+use crate::extensions::runner::{ActionRunner, Timeouts};
 use crate::page::PageTokens;
 use crate::store::{self, Store};
 use crate::transition::Transitions;
@@ -67,6 +74,7 @@ pub struct AppConfig {
     pages: PageTokens,
     step_timing: StepTiming,
     transitions: Arc<Transitions>,
+    actions: Arc<ActionRunner>,
 }
 
 impl AppConfig {
@@ -80,6 +88,7 @@ impl AppConfig {
             pages: PageTokens::new(key),
             step_timing: StepTiming::default(),
             transitions: Arc::new(Transitions::new(store.clone())),
+            actions: Arc::new(ActionRunner::new(Arc::new(NoInvoker), Timeouts::default())),
             store,
         })
     }
@@ -88,6 +97,13 @@ impl AppConfig {
     /// the engine shares it, and node-local subscribers (the data plane) subscribe to it.
     pub fn transitions(&self) -> Arc<Transitions> {
         self.transitions.clone()
+    }
+
+    /// Runs extension actions and LAMBDA validators through `actions` (without it, every
+    /// invocation fails saying that no invoker was configured).
+    pub fn with_actions(mut self, actions: Arc<ActionRunner>) -> Self {
+        self.actions = actions;
+        self
     }
 
     /// How deployments started from now on space their steps (`--step-timing`).

@@ -57,6 +57,18 @@ fn stored_resource(scope: &Scope, arn: &str) -> Result<TaggedResource> {
             environment_id,
             number: deployment_number,
         },
+        Resource::Extension {
+            extension_id,
+            version_number,
+        } => TaggedResource::Extension {
+            region,
+            id: extension_id,
+            version: version_number,
+        },
+        Resource::ExtensionAssociation { association_id } => TaggedResource::ExtensionAssociation {
+            region,
+            id: association_id,
+        },
     })
 }
 
@@ -92,6 +104,16 @@ impl AppConfig {
                 .deployment(scope, application_id, environment_id, *deployment_number)
                 .await
                 .map(|_| ()),
+            Resource::Extension {
+                extension_id,
+                version_number,
+            } => self
+                .stored_extension(scope, extension_id, Some(*version_number))
+                .await
+                .map(|_| ()),
+            Resource::ExtensionAssociation { association_id } => {
+                self.extension_association(scope, association_id).await.map(|_| ())
+            }
         };
         found.map_err(|e| match e {
             Error::NotFound { .. } => not_found(),

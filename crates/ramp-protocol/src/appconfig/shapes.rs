@@ -141,6 +141,8 @@ pub struct DeploymentEvent {
     pub description: String,
     /// ISO-8601 (`Iso8601DateTime`, spec/appconfig.md §1 "Timestamps").
     pub occurred_at: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub action_invocations: Vec<ActionInvocation>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -173,6 +175,8 @@ pub struct Deployment {
     pub kms_key_identifier: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version_label: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub applied_extensions: Vec<AppliedExtension>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -192,4 +196,102 @@ pub struct DeploymentSummary {
     pub completed_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version_label: Option<String>,
+}
+
+/// An extension's action, as `CreateExtension` takes it and every answer shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Action {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
+}
+
+/// A parameter an extension declares.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Parameter {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default)]
+    pub dynamic: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Extension {
+    pub id: String,
+    pub name: String,
+    pub version_number: i64,
+    pub arn: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub actions: HashMap<String, Vec<Action>>,
+    #[serde(skip_serializing_if = "HashMap::is_empty")]
+    pub parameters: HashMap<String, Parameter>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ExtensionSummary {
+    pub id: String,
+    pub name: String,
+    pub version_number: i64,
+    pub arn: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ExtensionAssociation {
+    pub id: String,
+    pub extension_arn: String,
+    pub resource_arn: String,
+    pub arn: String,
+    pub parameters: HashMap<String, String>,
+    pub extension_version_number: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ExtensionAssociationSummary {
+    pub id: String,
+    pub extension_arn: String,
+    pub resource_arn: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ActionInvocation {
+    pub extension_identifier: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_message: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    pub invocation_id: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AppliedExtension {
+    pub extension_id: String,
+    /// Absent for `AWS.AppConfig.FeatureFlags`, applied to flag profiles without an association.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extension_association_id: Option<String>,
+    pub version_number: i64,
+    pub parameters: HashMap<String, String>,
 }

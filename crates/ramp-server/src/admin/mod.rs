@@ -32,6 +32,7 @@ pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
     let signed = Router::new()
         .route("/clock", get(clock).post(advance_clock))
         .route("/engine", get(engine))
+        .route("/extensions", get(extensions))
         .route("/alarms", get(alarms::list))
         .route("/alarms/{name}", put(alarms::set))
         .layer(axum::middleware::from_fn_with_state(state, require_signature));
@@ -132,6 +133,17 @@ async fn engine(State(state): State<Arc<AppState>>) -> Response {
         },
     }))
     .into_response()
+}
+
+/// How this node runs extension actions: the key webhook calls are signed with
+/// (`X-Ramp-Signature`, README "Extensions") and the cadence and timeouts of actions.
+async fn extensions(State(state): State<Arc<AppState>>) -> Json<serde_json::Value> {
+    use ramp_domain::extensions::{MAX_NOTIFICATION_ATTEMPTS, TICK_INTERVAL};
+    Json(json!({
+        "WebhookSigningKey": String::from_utf8_lossy(&state.webhook_secret),
+        "TickIntervalSeconds": TICK_INTERVAL.as_secs(),
+        "NotificationAttempts": MAX_NOTIFICATION_ATTEMPTS,
+    }))
 }
 
 #[derive(Deserialize)]

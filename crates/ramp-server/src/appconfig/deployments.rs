@@ -38,6 +38,19 @@ fn shape(state: &AppState, scope: &Scope, d: Deployment) -> shapes::Deployment {
                 triggered_by: e.triggered_by.as_str().to_owned(),
                 description: e.description,
                 occurred_at: e.occurred_at.to_iso8601(),
+                action_invocations: e
+                    .action_invocations
+                    .into_iter()
+                    .map(|i| shapes::ActionInvocation {
+                        extension_identifier: i.extension_identifier,
+                        action_name: i.action_name,
+                        uri: i.uri,
+                        role_arn: i.role_arn,
+                        error_message: i.error_message,
+                        error_code: i.error_code,
+                        invocation_id: i.invocation_id,
+                    })
+                    .collect(),
             })
             .collect(),
         percentage_complete: d.percentage_complete,
@@ -45,6 +58,16 @@ fn shape(state: &AppState, scope: &Scope, d: Deployment) -> shapes::Deployment {
         completed_at: d.completed_at.map(|t| t.to_iso8601()),
         kms_key_identifier: d.kms_key_identifier,
         version_label: d.version_label,
+        applied_extensions: d
+            .applied_extensions
+            .into_iter()
+            .map(|a| shapes::AppliedExtension {
+                extension_id: a.extension_id,
+                extension_association_id: Some(a.extension_association_id).filter(|id| !id.is_empty()),
+                version_number: a.version_number,
+                parameters: a.parameters.into_iter().collect(),
+            })
+            .collect(),
     }
 }
 
@@ -66,8 +89,6 @@ fn summary(d: Deployment) -> shapes::DeploymentSummary {
 }
 
 pub async fn start(state: &AppState, scope: &Scope, input: inputs::StartDeployment) -> Result<AwsResponse, AwsError> {
-    // ramp runs no extensions, so DynamicExtensionParameters have no one to go to; they are
-    // checked against the model and otherwise ignored (README, compatibility matrix).
     let request = StartDeploymentRequest {
         deployment_strategy_id: input.deployment_strategy_id,
         configuration_profile_id: input.configuration_profile_id,
@@ -75,6 +96,7 @@ pub async fn start(state: &AppState, scope: &Scope, input: inputs::StartDeployme
         description: input.description,
         kms_key_identifier: input.kms_key_identifier,
         tags: super::tags(input.tags),
+        dynamic_extension_parameters: input.dynamic_extension_parameters.unwrap_or_default().into_iter().collect(),
     };
     let deployment = state
         .appconfig

@@ -7,6 +7,8 @@ mod configuration_profiles;
 mod deployment_strategies;
 mod deployments;
 mod environments;
+mod extension_associations;
+mod extensions;
 mod hosted_versions;
 mod settings;
 mod tags;
@@ -119,16 +121,16 @@ async fn dispatch(
 
         Op::GetConfiguration => configuration::get(state, scope, parse(r, l)?).await,
 
-        // Extensions have an issue of their own (README, compatibility matrix).
-        Op::CreateExtension
-        | Op::GetExtension
-        | Op::ListExtensions
-        | Op::UpdateExtension
-        | Op::DeleteExtension
-        | Op::CreateExtensionAssociation
-        | Op::GetExtensionAssociation
-        | Op::ListExtensionAssociations
-        | Op::UpdateExtensionAssociation
-        | Op::DeleteExtensionAssociation => Err(AwsError::not_implemented(op.name())),
+        Op::CreateExtension => extensions::create(state, scope, parse(r, l)?).await,
+        Op::GetExtension => extensions::get(state, scope, parse(r, l)?).await,
+        Op::ListExtensions => extensions::list(state, scope, parse(r, l)?).await,
+        Op::UpdateExtension => extensions::update(state, scope, parse(r, l)?).await,
+        Op::DeleteExtension => extensions::delete(state, scope, parse(r, l)?).await,
+
+        Op::CreateExtensionAssociation => extension_associations::create(state, scope, parse(r, l)?).await,
+        Op::GetExtensionAssociation => extension_associations::get(state, scope, parse(r, l)?).await,
+        Op::ListExtensionAssociations => extension_associations::list(state, scope, parse(r, l)?).await,
+        Op::UpdateExtensionAssociation => extension_associations::update(state, scope, parse(r, l)?).await,
+        Op::DeleteExtensionAssociation => extension_associations::delete(state, scope, parse(r, l)?).await,
     }
 }

@@ -216,6 +216,10 @@ fn spawn(data_dir: &Path, extra: &[String]) -> (Child, String) {
         .env("RUST_LOG", "ramp=info,ramp_server=warn")
         .env_remove("RAMP_ACCESS_KEY_ID")
         .env_remove("RAMP_SECRET_ACCESS_KEY")
+        // The credentials ramp's own AWS calls (extension actions) sign with: moto and the
+        // tests' Lambda stand-in accept any.
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()

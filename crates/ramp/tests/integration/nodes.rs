@@ -383,3 +383,53 @@ async fn served_by_every_node(url: &str, blob_flags: &[String]) {
         );
     }
 }
+
+/// Extension notifications go out from the outbox of whichever node holds its lease: with two
+/// nodes, each transition's notification reaches the receiver once, whichever node made it.
+#[tokio::test]
+async fn two_nodes_deliver_each_notification_once() {
+    use aws_sdk_appconfig::types::ActionPoint;
+
+    use crate::extensions::{app_arn, associate, new_extension};
+    use crate::receiver::Receiver;
+
+    let Some(nodes) = nodes(2) else { return };
+    let receiver = Receiver::start().await;
+    let client = nodes[0].appconfig();
+    let points = [
+        ActionPoint::OnDeploymentStart,
+        ActionPoint::OnDeploymentStep,
+        ActionPoint::OnDeploymentBaking,
+        ActionPoint::OnDeploymentComplete,
+    ];
+    let ext = new_extension(&client, "once", &points, &receiver.url("/once"), &[]).await;
+    let mut worlds = Vec::new();
+    for node in &nodes {
+        let client = node.appconfig();
+        let w = world(&client).await;
+        associate(&client, ext.id().unwrap(), &app_arn(&w.app), &[]).await;
+        let strategy_id = strategy(&client, 1, GrowthType::Linear, 50.0, 1).await;
+        let number = deploy(&client, &w, &w.profile, &strategy_id, "2").await;
+        worlds.push((w, number));
+    }
+    for (i, (w, number)) in worlds.iter().enumerate() {
+        wait_for_state(&nodes[i], w, *number, DeploymentState::Complete).await;
+    }
+    // START, two steps, BAKING, COMPLETE for each of the two deployments, and nothing more.
+    let received = receiver.wait_for("/once", 10).await;
+    wait_for("the outbox to drain", || async {
+        let engine: serde_json::Value = nodes[0].http().get(nodes[0].url("/_ramp/engine")).send().await.ok()?.json().await.ok()?;
+        (engine["Outbox"]["Pending"] == 0).then_some(())
+    })
+    .await;
+    let received = receiver.received("/once").len().max(received.len());
+    assert_eq!(received, 10, "each notification once, not once per node");
+    let mut ids: Vec<String> = receiver
+        .received("/once")
+        .iter()
+        .map(|r| r.header("x-ramp-invocation-id").to_owned())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 10);
+}

@@ -38,10 +38,7 @@ impl Input for StartDeployment {
         tags(&body.tags)?;
         v::opt_length("KmsKeyIdentifier", body.kms_key_identifier.as_deref(), 1, 2048)?;
         if let Some(parameters) = &body.dynamic_extension_parameters {
-            v::count("DynamicExtensionParameters", parameters.len(), 1, 10)?;
-            for value in parameters.values() {
-                v::length("DynamicExtensionParameters", value, 1, 2048)?;
-            }
+            dynamic_parameters(parameters)?;
         }
         Ok(Self {
             application_id: target.application_id,
