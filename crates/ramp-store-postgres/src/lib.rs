@@ -19,6 +19,19 @@
 //!
 //! [`ClusterStore::changes`]: ramp_domain::store::ClusterStore::changes
 
+/// Runs `$work` (an expression using `$conn: &mut PgConnection`) in a transaction of
+/// `$store`'s pool and commits it if the work succeeded; the work's value. (Defined before the
+/// modules, so that each of them can use it.)
+macro_rules! transaction {
+    ($store:expr, |$conn:ident| $work:expr) => {{
+        let mut tx = $store.pool.begin().await.map_err($crate::sql::unavailable)?;
+        let $conn: &mut ::sqlx::PgConnection = &mut tx;
+        let value = $work.await?;
+        tx.commit().await.map_err($crate::sql::unavailable)?;
+        Ok(value)
+    }};
+}
+
 mod alarms;
 mod amplify;
 mod applications;
