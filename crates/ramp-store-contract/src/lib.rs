@@ -273,6 +273,7 @@ pub fn deployment(application_id: &str, environment_id: &str) -> Deployment {
         monitors: Vec::new(),
         next_due_at: Some(at(10)),
         revision: 0,
+        applied_extensions: Vec::new(),
     }
 }
 

@@ -27,6 +27,7 @@ fn encode(deployment: &Deployment) -> Result<deployments::Encoded> {
     Ok(deployments::Encoded {
         event_log: json(&deployment.event_log)?,
         monitors: json(&deployment.monitors)?,
+        applied_extensions: json(&deployment.applied_extensions)?,
     })
 }
 

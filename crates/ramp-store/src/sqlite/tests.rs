@@ -206,6 +206,7 @@ fn deployment() -> Deployment {
         monitors: Vec::new(),
         next_due_at: Some(Timestamp::from_millis(10)),
         revision: 0,
+        applied_extensions: Vec::new(),
     }
 }
 
