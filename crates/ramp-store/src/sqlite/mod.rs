@@ -12,6 +12,7 @@ mod configuration_profiles;
 mod deployment_strategies;
 mod deployments;
 mod environments;
+mod extensions;
 mod hosted_versions;
 mod leases;
 mod outbox;
