@@ -9,9 +9,14 @@
 //!   on each other in a cycle. Amplify's rows have an order of their own, never mixed with
 //!   AppConfig's in one transaction: app (advisory lock on the region for the app quota, then
 //!   the app's row) → branch (every job write takes its branch's row first) → job → tags →
-//!   the one-row `amplify_generation` counter, which every Amplify write updates last. A tag write locks the tagged resource's row `FOR KEY SHARE`
-//!   before its tags (deletes wait for it, ordinary updates do not), and a delete reads the
-//!   deletion-protection mark under its `FOR UPDATE`, so neither acts on a stale check.
+//!   the one-row `amplify_generation` counter, which every Amplify write updates last.
+//!   Extensions have theirs, never mixed with the others either: the region's lock for
+//!   extension creations → the extension's row → the version's → the region's lock for
+//!   association creations → the association's row → tags (`extensions/`); recording
+//!   invocations locks the deployments they belong to, and nothing before them. A tag write
+//!   locks the tagged resource's row `FOR KEY SHARE` before its tags (deletes wait for it,
+//!   ordinary updates do not), and a delete reads the deletion-protection mark under its
+//!   `FOR UPDATE`, so neither acts on a stale check.
 //! * The schema (`migrations/`, mirroring the SQLite store's table for table) is applied on
 //!   connect under sqlx's advisory lock, so nodes starting together apply it once.
 //! * Deployment writes `pg_notify` the change inside their transaction; a background
@@ -39,6 +44,7 @@ mod configuration_profiles;
 mod deployment_strategies;
 mod deployments;
 mod environments;
+mod extensions;
 mod feed;
 mod hosted_versions;
 mod leases;
