@@ -41,6 +41,9 @@ pub mod deletion_protection;
 pub mod deployment_strategies;
 pub mod deployments;
 pub mod environments;
+pub mod extension_associations;
+pub mod extension_invocations;
+pub mod extensions;
 pub mod hosted_versions;
 pub mod leases;
 pub mod outbox;
@@ -273,6 +276,7 @@ pub fn deployment(application_id: &str, environment_id: &str) -> Deployment {
         monitors: Vec::new(),
         next_due_at: Some(at(10)),
         revision: 0,
+        applied_extensions: Vec::new(),
     }
 }
 

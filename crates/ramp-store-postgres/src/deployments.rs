@@ -1,8 +1,8 @@
 //! Deployments: numbered per environment from the environment's counter (never reused), at most
 //! one in progress per environment, updated by compare-and-set on `revision`. Their content
-//! lives in `deployment_content` so that reading a deployment doesn't load it. `event_log` and
-//! `monitors` arrive already encoded as JSON. Both writes notify the change feed inside their
-//! transaction, so other nodes hear of a change exactly when it commits.
+//! lives in `deployment_content` so that reading a deployment doesn't load it. `event_log`,
+//! `monitors` and `applied_extensions` arrive already encoded as JSON. Both writes notify the
+//! change feed inside their transaction, so other nodes hear of a change exactly when it commits.
 
 use ramp_clock::Timestamp;
 use ramp_domain::deployment::{DeployedContent, Deployment};
@@ -28,6 +28,7 @@ pub(crate) const IN_PROGRESS: &str = in_progress!();
 pub(crate) struct Encoded {
     pub(crate) event_log: String,
     pub(crate) monitors: String,
+    pub(crate) applied_extensions: String,
 }
 
 /// The ARN a deployment's tags are stored under.
@@ -95,7 +96,7 @@ async fn insert_row(conn: &mut PgConnection, d: &Deployment, encoded: &Encoded) 
         "INSERT INTO deployments (",
         rows::deployment_columns!(),
         ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
-         $19, $20, $21, $22, $23, $24, $25)"
+         $19, $20, $21, $22, $23, $24, $25, $26)"
     );
     insert(
         conn,
@@ -124,7 +125,8 @@ async fn insert_row(conn: &mut PgConnection, d: &Deployment, encoded: &Encoded) 
             .bind(&d.kms_key_identifier)
             .bind(&encoded.monitors)
             .bind(d.next_due_at.map(Timestamp::millis))
-            .bind(d.revision),
+            .bind(d.revision)
+            .bind(&encoded.applied_extensions),
         ResourceKind::Deployment,
     )
     .await
@@ -332,22 +334,17 @@ pub(crate) async fn content<'c>(
     row.map(|r| rows::deployed_content(&r)).transpose()
 }
 
-/// Deletes every deployment of the environment with its content (their tags go with the
-/// environment's ARN, see `environments::delete`).
+/// Deletes every deployment of the environment with its content and the invocations recorded
+/// for it (their tags go with the environment's ARN, see `environments::delete`). The
+/// invocations go last: deleting the deployments waits for a recording that holds one of
+/// them (`extensions::invocations::record` locks it), whose rows the last delete then sees.
 pub(crate) async fn delete_all(conn: &mut PgConnection, application_id: &str, environment_id: &str) -> Result<()> {
-    execute(
-        &mut *conn,
-        query("DELETE FROM deployment_content WHERE application_id = $1 AND environment_id = $2")
-            .bind(application_id)
-            .bind(environment_id),
-    )
-    .await?;
-    execute(
-        conn,
-        query("DELETE FROM deployments WHERE application_id = $1 AND environment_id = $2")
-            .bind(application_id)
-            .bind(environment_id),
-    )
-    .await?;
+    for sql in [
+        "DELETE FROM deployment_content WHERE application_id = $1 AND environment_id = $2",
+        "DELETE FROM deployments WHERE application_id = $1 AND environment_id = $2",
+        "DELETE FROM extension_invocations WHERE application_id = $1 AND environment_id = $2",
+    ] {
+        execute(&mut *conn, query(sql).bind(application_id).bind(environment_id)).await?;
+    }
     Ok(())
 }

@@ -9,15 +9,33 @@
 //!   on each other in a cycle. Amplify's rows have an order of their own, never mixed with
 //!   AppConfig's in one transaction: app (advisory lock on the region for the app quota, then
 //!   the app's row) → branch (every job write takes its branch's row first) → job → tags →
-//!   the one-row `amplify_generation` counter, which every Amplify write updates last. A tag write locks the tagged resource's row `FOR KEY SHARE`
-//!   before its tags (deletes wait for it, ordinary updates do not), and a delete reads the
-//!   deletion-protection mark under its `FOR UPDATE`, so neither acts on a stale check.
+//!   the one-row `amplify_generation` counter, which every Amplify write updates last.
+//!   Extensions have theirs, never mixed with the others either: the region's lock for
+//!   extension creations → the extension's row → the version's → the region's lock for
+//!   association creations → the association's row → tags (`extensions/`); recording
+//!   invocations locks the deployments they belong to, and nothing before them. A tag write
+//!   locks the tagged resource's row `FOR KEY SHARE` before its tags (deletes wait for it,
+//!   ordinary updates do not), and a delete reads the deletion-protection mark under its
+//!   `FOR UPDATE`, so neither acts on a stale check.
 //! * The schema (`migrations/`, mirroring the SQLite store's table for table) is applied on
 //!   connect under sqlx's advisory lock, so nodes starting together apply it once.
 //! * Deployment writes `pg_notify` the change inside their transaction; a background
 //!   `LISTEN` task turns other instances' notifications into [`ClusterStore::changes`].
 //!
 //! [`ClusterStore::changes`]: ramp_domain::store::ClusterStore::changes
+
+/// Runs `$work` (an expression using `$conn: &mut PgConnection`) in a transaction of
+/// `$store`'s pool and commits it if the work succeeded; the work's value. (Defined before the
+/// modules, so that each of them can use it.)
+macro_rules! transaction {
+    ($store:expr, |$conn:ident| $work:expr) => {{
+        let mut tx = $store.pool.begin().await.map_err($crate::sql::unavailable)?;
+        let $conn: &mut ::sqlx::PgConnection = &mut tx;
+        let value = $work.await?;
+        tx.commit().await.map_err($crate::sql::unavailable)?;
+        Ok(value)
+    }};
+}
 
 mod alarms;
 mod amplify;
@@ -26,6 +44,7 @@ mod configuration_profiles;
 mod deployment_strategies;
 mod deployments;
 mod environments;
+mod extensions;
 mod feed;
 mod hosted_versions;
 mod leases;

@@ -13,33 +13,21 @@ use ramp_domain::store::{
     AppConfigStore, Change, ClusterStore, DeploymentWrite, Error, LabelFilter, Lease, Listed, Precondition, Result,
     Slice, TagStore, TaggedResource,
 };
-use sqlx::PgConnection;
 use tokio::sync::broadcast;
 
-use crate::sql::{json, unavailable};
+use crate::sql::json;
 use crate::store::PostgresStore;
 use crate::{
     alarms, applications, configuration_profiles, deployment_strategies, deployments, environments, hosted_versions,
     leases, outbox, settings, tags,
 };
 
-/// Runs `$work` (an expression using `$conn: &mut PgConnection`) in a transaction of
-/// `$store`'s pool and commits it if the work succeeded; the work's value.
-macro_rules! transaction {
-    ($store:expr, |$conn:ident| $work:expr) => {{
-        let mut tx = $store.pool.begin().await.map_err(unavailable)?;
-        let $conn: &mut PgConnection = &mut tx;
-        let value = $work.await?;
-        tx.commit().await.map_err(unavailable)?;
-        Ok(value)
-    }};
-}
-
 /// A deployment's JSON columns.
 fn encode(deployment: &Deployment) -> Result<deployments::Encoded> {
     Ok(deployments::Encoded {
         event_log: json(&deployment.event_log)?,
         monitors: json(&deployment.monitors)?,
+        applied_extensions: json(&deployment.applied_extensions)?,
     })
 }
 

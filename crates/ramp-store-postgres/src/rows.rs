@@ -10,6 +10,7 @@ use ramp_domain::entities::{
     Application, ConfigurationProfile, DeploymentStrategy, Environment, EnvironmentState, GrowthType, HostedVersion,
     HostedVersionInfo, Monitor, Validator,
 };
+use ramp_domain::extensions::AppliedExtension;
 use ramp_domain::store::{Error, Listed, Result, Slice};
 use sqlx::postgres::PgRow;
 
@@ -162,7 +163,7 @@ macro_rules! deployment_columns {
      deployment_strategy_id, configuration_name, configuration_location_uri, configuration_version, \
      hosted_version_number, version_label, description, deployment_duration_in_minutes, growth_type, \
      growth_factor, final_bake_time_in_minutes, step_timing, state, percentage_complete, started_at, \
-     completed_at, event_log, kms_key_identifier, monitors, next_due_at, revision"
+     completed_at, event_log, kms_key_identifier, monitors, next_due_at, revision, applied_extensions"
     };
 }
 pub(crate) use deployment_columns;
@@ -206,6 +207,7 @@ pub(crate) fn deployment(row: &PgRow) -> Result<Listed<Deployment>> {
             monitors: from_json::<Vec<Monitor>>(row, 22)?,
             next_due_at: optional_timestamp(row, 23)?,
             revision: get(row, 24)?,
+            applied_extensions: from_json::<Vec<AppliedExtension>>(row, 25)?,
         },
     })
 }

@@ -2,7 +2,7 @@
 //! "exists / not found / has children" checks, locks for quotas, and JSON columns.
 
 use ramp_clock::Timestamp;
-use ramp_domain::store::{Conflict, Error, ResourceKind, Result};
+use ramp_domain::store::{Conflict, Error, Listed, ResourceKind, Result};
 use sqlx::postgres::{PgArguments, PgRow};
 use sqlx::{PgConnection, PgExecutor, Postgres};
 
@@ -144,6 +144,14 @@ pub(crate) fn json<T: serde::Serialize>(value: &T) -> Result<String> {
 pub(crate) fn from_json<T: serde::de::DeserializeOwned>(row: &PgRow, idx: usize) -> Result<T> {
     let text: String = get(row, idx)?;
     serde_json::from_str(&text).map_err(|e| Error::Unavailable(format!("column {idx} holds bad JSON: {e}")))
+}
+
+/// `seq, doc`: a JSON document listed by its creation order.
+pub(crate) fn listed<T: serde::de::DeserializeOwned>(row: &PgRow) -> Result<Listed<T>> {
+    Ok(Listed {
+        cursor: get(row, 0)?,
+        item: from_json(row, 1)?,
+    })
 }
 
 /// `i64` for a count or limit given as `usize`.

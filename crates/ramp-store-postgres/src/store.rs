@@ -47,6 +47,13 @@ fn migrator() -> Migrator {
             include_str!("../migrations/006_access_log_batches.sql").into_sql_str(),
             false,
         ),
+        Migration::new(
+            7,
+            Cow::Borrowed("extensions"),
+            MigrationType::Simple,
+            include_str!("../migrations/007_extensions.sql").into_sql_str(),
+            false,
+        ),
     ])
 }
 

@@ -101,6 +101,22 @@ async fn lock_tagged(conn: &mut PgConnection, resource: &TaggedResource) -> Resu
             .bind(number),
             ResourceKind::Deployment,
         ),
+        TaggedResource::Extension { region, id, version } => (
+            query(
+                "SELECT 1 FROM extension_versions WHERE region = $1 AND id = $2 AND version_number = $3 \
+                 FOR KEY SHARE",
+            )
+            .bind(region)
+            .bind(id)
+            .bind(version),
+            ResourceKind::Extension,
+        ),
+        TaggedResource::ExtensionAssociation { region, id } => (
+            query("SELECT 1 FROM extension_associations WHERE region = $1 AND id = $2 FOR KEY SHARE")
+                .bind(region)
+                .bind(id),
+            ResourceKind::ExtensionAssociation,
+        ),
         TaggedResource::Predefined => return Ok(()),
         TaggedResource::AmplifyApp { region, app_id } => (
             query("SELECT 1 FROM amplify_apps WHERE region = $1 AND app_id = $2 FOR KEY SHARE")

@@ -9,6 +9,7 @@ use ramp_domain::entities::{
     Application, ConfigurationProfile, DeploymentStrategy, Environment, EnvironmentState, GrowthType, HostedVersion,
     HostedVersionInfo, Monitor, Validator,
 };
+use ramp_domain::extensions::AppliedExtension;
 use ramp_domain::store::{Listed, Slice};
 use rusqlite::Row;
 use rusqlite::types::Type;
@@ -161,7 +162,7 @@ macro_rules! deployment_columns {
      deployment_strategy_id, configuration_name, configuration_location_uri, configuration_version, \
      hosted_version_number, version_label, description, deployment_duration_in_minutes, growth_type, \
      growth_factor, final_bake_time_in_minutes, step_timing, state, percentage_complete, started_at, \
-     completed_at, event_log, kms_key_identifier, monitors, next_due_at, revision"
+     completed_at, event_log, kms_key_identifier, monitors, next_due_at, revision, applied_extensions"
     };
 }
 pub(crate) use deployment_columns;
@@ -205,6 +206,7 @@ pub(crate) fn deployment(row: &Row<'_>) -> rusqlite::Result<Listed<Deployment>> 
             monitors: json::<Vec<Monitor>>(row, 22)?,
             next_due_at: optional_timestamp(row, 23)?,
             revision: row.get(24)?,
+            applied_extensions: json::<Vec<AppliedExtension>>(row, 25)?,
         },
     })
 }

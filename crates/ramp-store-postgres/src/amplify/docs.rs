@@ -3,10 +3,10 @@
 
 use ramp_domain::amplify::{Branch, Job};
 use ramp_domain::store::{Listed, Result};
-use serde::de::DeserializeOwned;
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, query};
 
+pub(super) use crate::sql::listed;
 use crate::sql::{execute, from_json, get};
 
 /// A job whose status is final (`JobStatus::is_finished`; a unit test keeps them equal).
@@ -51,14 +51,6 @@ pub(super) async fn bump_generation(conn: &mut PgConnection) -> Result<()> {
     )
     .await?;
     Ok(())
-}
-
-/// `seq, doc`: a document listed by its creation order.
-pub(super) fn listed<T: DeserializeOwned>(row: &PgRow) -> Result<Listed<T>> {
-    Ok(Listed {
-        cursor: get(row, 0)?,
-        item: from_json(row, 1)?,
-    })
 }
 
 /// A branch, with the members the job writes keep in columns taken from them.

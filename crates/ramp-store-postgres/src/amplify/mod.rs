@@ -21,22 +21,9 @@ use ramp_domain::amplify::{
 };
 use ramp_domain::entities::Tags;
 use ramp_domain::store::{AmplifyStore, Listed, Result, Slice};
-use sqlx::PgConnection;
 
-use crate::sql::{execute, json, unavailable};
+use crate::sql::{execute, json};
 use crate::store::PostgresStore;
-
-/// Runs `$work` (an expression using `$conn: &mut PgConnection`) in a transaction of
-/// `$store`'s pool and commits it if the work succeeded; the work's value.
-macro_rules! transaction {
-    ($store:expr, |$conn:ident| $work:expr) => {{
-        let mut tx = $store.pool.begin().await.map_err(unavailable)?;
-        let $conn: &mut PgConnection = &mut tx;
-        let value = $work.await?;
-        tx.commit().await.map_err(unavailable)?;
-        Ok(value)
-    }};
-}
 
 /// Like `transaction!`, read-only in one REPEATABLE READ snapshot: reads that must agree.
 macro_rules! snapshot {

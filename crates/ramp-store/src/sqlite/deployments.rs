@@ -1,7 +1,7 @@
 //! Deployments: numbered per environment from the environment's counter (never reused), at most
 //! one in progress per environment, updated by compare-and-set on `revision`. Their content
-//! lives in `deployment_content` so that reading a deployment doesn't load it. `event_log` and
-//! `monitors` arrive already encoded as JSON.
+//! lives in `deployment_content` so that reading a deployment doesn't load it. `event_log`,
+//! `monitors` and `applied_extensions` arrive already encoded as JSON.
 
 use ramp_clock::Timestamp;
 use ramp_domain::deployment::{DeployedContent, Deployment};
@@ -27,6 +27,7 @@ pub(super) const IN_PROGRESS: &str = in_progress!();
 pub(super) struct Encoded {
     pub(super) event_log: String,
     pub(super) monitors: String,
+    pub(super) applied_extensions: String,
 }
 
 /// The ARN a deployment's tags are stored under.
@@ -80,7 +81,7 @@ fn insert_row(conn: &Connection, d: &Deployment, encoded: &Encoded) -> Result<()
             "INSERT INTO deployments (",
             rows::deployment_columns!(),
             ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
-             ?19, ?20, ?21, ?22, ?23, ?24, ?25)"
+             ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)"
         ),
         params![
             d.application_id,
@@ -108,6 +109,7 @@ fn insert_row(conn: &Connection, d: &Deployment, encoded: &Encoded) -> Result<()
             encoded.monitors,
             d.next_due_at.map(Timestamp::millis),
             d.revision,
+            encoded.applied_extensions,
         ],
         ResourceKind::Deployment,
     )
@@ -275,18 +277,15 @@ pub(super) fn content(
     )
 }
 
-/// Deletes every deployment of the environment with its content (their tags go with the
-/// environment's ARN, see `environments::delete`).
+/// Deletes every deployment of the environment with its content and the invocations recorded
+/// for it (their tags go with the environment's ARN, see `environments::delete`).
 pub(super) fn delete_all(conn: &Connection, application_id: &str, environment_id: &str) -> Result<()> {
-    execute(
-        conn,
+    for sql in [
         "DELETE FROM deployment_content WHERE application_id = ?1 AND environment_id = ?2",
-        [application_id, environment_id],
-    )?;
-    execute(
-        conn,
         "DELETE FROM deployments WHERE application_id = ?1 AND environment_id = ?2",
-        [application_id, environment_id],
-    )?;
+        "DELETE FROM extension_invocations WHERE application_id = ?1 AND environment_id = ?2",
+    ] {
+        execute(conn, sql, [application_id, environment_id])?;
+    }
     Ok(())
 }

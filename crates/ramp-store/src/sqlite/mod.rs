@@ -12,6 +12,7 @@ mod configuration_profiles;
 mod deployment_strategies;
 mod deployments;
 mod environments;
+mod extensions;
 mod hosted_versions;
 mod leases;
 mod outbox;
@@ -52,6 +53,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/sqlite/004_outbox.sql")),
         M::up(include_str!("../../migrations/sqlite/005_amplify.sql")),
         M::up(include_str!("../../migrations/sqlite/006_access_log_batches.sql")),
+        M::up(include_str!("../../migrations/sqlite/007_extensions.sql")),
     ])
 }
 
@@ -165,6 +167,7 @@ fn encode(deployment: &Deployment) -> Result<deployments::Encoded> {
     Ok(deployments::Encoded {
         event_log: json(&deployment.event_log)?,
         monitors: json(&deployment.monitors)?,
+        applied_extensions: json(&deployment.applied_extensions)?,
     })
 }
 

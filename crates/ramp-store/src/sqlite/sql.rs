@@ -3,7 +3,9 @@
 
 use ramp_clock::Timestamp;
 use ramp_domain::store::{Conflict, Error, Listed, ResourceKind, Result};
+use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, Params, Row};
+use serde::de::DeserializeOwned;
 
 use crate::{Db, is_unique_violation, unavailable};
 
@@ -129,4 +131,18 @@ pub(super) fn within_quota(conn: &Connection, count_sql: &str, key: &str, max: u
 /// Encodes a JSON column.
 pub(super) fn json<T: serde::Serialize>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|e| Error::Unavailable(format!("cannot encode JSON: {e}")))
+}
+
+/// The JSON document in column `idx`.
+pub(super) fn doc<T: DeserializeOwned>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T> {
+    let text: String = row.get(idx)?;
+    serde_json::from_str(&text).map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(e)))
+}
+
+/// `seq, doc`: a document listed by its creation order.
+pub(super) fn listed<T: DeserializeOwned>(row: &Row<'_>) -> rusqlite::Result<Listed<T>> {
+    Ok(Listed {
+        cursor: row.get(0)?,
+        item: doc(row, 1)?,
+    })
 }

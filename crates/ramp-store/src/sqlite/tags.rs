@@ -75,6 +75,18 @@ fn must_exist_tagged(conn: &Connection, resource: &TaggedResource) -> Result<()>
             params![region, application_id, environment_id, number],
             ResourceKind::Deployment,
         ),
+        TaggedResource::Extension { region, id, version } => must_exist(
+            conn,
+            "SELECT 1 FROM extension_versions WHERE region = ?1 AND id = ?2 AND version_number = ?3",
+            params![region, id, version],
+            ResourceKind::Extension,
+        ),
+        TaggedResource::ExtensionAssociation { region, id } => must_exist(
+            conn,
+            "SELECT 1 FROM extension_associations WHERE region = ?1 AND id = ?2",
+            [region, id],
+            ResourceKind::ExtensionAssociation,
+        ),
         TaggedResource::Predefined => Ok(()),
         TaggedResource::AmplifyApp { region, app_id } => must_exist(
             conn,

@@ -3,11 +3,10 @@
 
 use ramp_domain::amplify::{Branch, Job};
 use ramp_domain::store::{Listed, Result};
-use rusqlite::types::Type;
 use rusqlite::{Connection, Row};
-use serde::de::DeserializeOwned;
 
 use crate::sqlite::sql::execute;
+pub(super) use crate::sqlite::sql::{doc, listed};
 
 /// A job whose status is final (`JobStatus::is_finished`; a unit test keeps them equal).
 pub(super) const FINISHED: &str = "status IN ('SUCCEED', 'FAILED', 'CANCELLED')";
@@ -23,20 +22,6 @@ pub(super) fn bump_generation(conn: &Connection) -> Result<()> {
         [],
     )?;
     Ok(())
-}
-
-/// The document in column `idx`.
-pub(super) fn doc<T: DeserializeOwned>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T> {
-    let text: String = row.get(idx)?;
-    serde_json::from_str(&text).map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(e)))
-}
-
-/// `seq, doc`: a document listed by its creation order.
-pub(super) fn listed<T: DeserializeOwned>(row: &Row<'_>) -> rusqlite::Result<Listed<T>> {
-    Ok(Listed {
-        cursor: row.get(0)?,
-        item: doc(row, 1)?,
-    })
 }
 
 /// The columns [`branch`] reads.
