@@ -25,6 +25,9 @@ mod sns;
 mod sqs;
 mod webhook;
 
+#[cfg(feature = "testing")]
+pub mod testing;
+
 use async_trait::async_trait;
 use ramp_domain::extensions::{ActionInvoker, Invocation, InvocationError, Target};
 use serde_json::Value;
