@@ -42,7 +42,7 @@ pub(super) async fn record(conn: &mut PgConnection, invocations: &[RecordedInvoc
         )
         .await?;
         if found {
-            // The key's parts cannot contain a newline (ids are alphanumeric), so it is unambiguous.
+            // Two deployments sharing a key (or its hash) would only take turns needlessly.
             lock(conn, "extension_invocations", &format!("{app}\n{env}\n{number}")).await?;
             present.push((app, env, number));
         }
