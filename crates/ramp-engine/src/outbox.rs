@@ -112,11 +112,11 @@ impl Deliverer {
             // The store hands out at most one entry per deployment, so the batch's entries may
             // go out side by side without breaking any deployment's order: one slow target
             // does not hold up every other deployment's notifications.
-            let outcomes: Vec<store::Result<bool>> = futures::stream::iter(&due)
-                .map(|entry| self.deliver(entry))
-                .buffered(CONCURRENCY)
-                .collect()
-                .await;
+            // (Made into a list first: a stream mapping over borrowed entries would not be
+            // `Send` for every lifetime, which the task running the deliverer needs.)
+            let deliveries: Vec<_> = due.iter().map(|entry| self.deliver(entry)).collect();
+            let outcomes: Vec<store::Result<bool>> =
+                futures::stream::iter(deliveries).buffered(CONCURRENCY).collect().await;
             let mut delivered = Vec::new();
             for (entry, outcome) in due.iter().zip(outcomes) {
                 if outcome? {

@@ -39,7 +39,11 @@ const STORED_SECRET: &str = "webhook-signing-key";
 impl ActionArgs {
     /// The action runner every node's AppConfig, notifications and ticks share, and the key its
     /// webhooks are signed with.
-    pub async fn runner(&self, store: &Arc<dyn Store>, clock: SharedClock) -> anyhow::Result<(Arc<ActionRunner>, Vec<u8>)> {
+    pub async fn runner(
+        &self,
+        store: &Arc<dyn Store>,
+        clock: SharedClock,
+    ) -> anyhow::Result<(Arc<ActionRunner>, Vec<u8>)> {
         let secret = match &self.webhook_secret {
             Some(secret) if !secret.is_empty() => secret.as_bytes().to_vec(),
             _ => {
@@ -60,6 +64,9 @@ impl ActionArgs {
             clock,
         };
         let invoker = Invoker::new(config).map_err(|e| anyhow::anyhow!("extension actions: {e}"))?;
-        Ok((Arc::new(ActionRunner::new(Arc::new(invoker), Timeouts::default())), secret))
+        Ok((
+            Arc::new(ActionRunner::new(Arc::new(invoker), Timeouts::default())),
+            secret,
+        ))
     }
 }

@@ -11,9 +11,9 @@ use crate::deployment::{
     DeployedContent, Deployment, DeploymentEvent, DeploymentEventType, DeploymentState, StrategySnapshot, TriggeredBy,
 };
 use crate::entities::Tags;
+use crate::error::{Error, Result};
 use crate::extensions::payload::Content;
 use crate::extensions::{ActionPoint, ParameterValues};
-use crate::error::{Error, Result};
 use crate::rollout;
 use crate::store::{self, Precondition, Refusal, ResourceKind};
 use crate::transition::Origin;

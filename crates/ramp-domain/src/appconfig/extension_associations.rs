@@ -192,7 +192,9 @@ impl AppConfig {
     /// application, of everything under it): they would otherwise keep their extensions from
     /// being deleted while applying to nothing.
     pub(super) async fn forget_associations(&self, scope: &Scope, resource_arn: &str) -> Result<()> {
-        self.store.delete_associations_under(&scope.region, resource_arn).await?;
+        self.store
+            .delete_associations_under(&scope.region, resource_arn)
+            .await?;
         Ok(())
     }
 
@@ -246,7 +248,9 @@ fn check_values(extension: &Extension, values: &ParameterValues) -> Result<()> {
     let target_kind = |name: &str, wanted: fn(&Target) -> bool, what: &str| -> Result<()> {
         match values.get(name).map(|uri| Target::parse(uri)) {
             Some(Ok(target)) if wanted(&target) => Ok(()),
-            Some(_) => Err(Error::BadRequest(format!("Parameter {name} must be the ARN of {what}."))),
+            Some(_) => Err(Error::BadRequest(format!(
+                "Parameter {name} must be the ARN of {what}."
+            ))),
             None => Ok(()),
         }
     };

@@ -65,7 +65,9 @@ impl AppConfig {
             let extension = self.associated_extension(scope, &association).await?;
             let mut parameters = association.parameters.clone();
             for (i, (key, value)) in dynamic.iter().enumerate() {
-                let Some((reference, name)) = key.split_once('#') else { continue };
+                let Some((reference, name)) = key.split_once('#') else {
+                    continue;
+                };
                 if reference != extension.id && reference != association.extension_arn {
                     continue;
                 }
@@ -185,10 +187,8 @@ impl AppConfig {
                         "Content": STANDARD.encode(content),
                         "Uri": validator.content,
                     });
-                    self.actions
-                        .validate_with_lambda(&target, &event)
-                        .await
-                        .map_err(|e| Error::InvalidConfiguration {
+                    self.actions.validate_with_lambda(&target, &event).await.map_err(|e| {
+                        Error::InvalidConfiguration {
                             message: format!(
                                 "The configuration failed validation by the Lambda function {}: {}: {}",
                                 validator.content, e.code, e.message
@@ -200,7 +200,8 @@ impl AppConfig {
                                 detail_type: "Lambda".to_owned(),
                                 value: e.message,
                             }],
-                        })?;
+                        }
+                    })?;
                 }
             }
         }

@@ -209,12 +209,19 @@ impl AppConfig {
         .await
     }
 
-    pub async fn update_extension(&self, scope: &Scope, identifier: &str, update: ExtensionUpdate) -> Result<Extension> {
+    pub async fn update_extension(
+        &self,
+        scope: &Scope,
+        identifier: &str,
+        update: ExtensionUpdate,
+    ) -> Result<Extension> {
         let named = self.named(scope, identifier)?;
         if let ExtensionRef::Id(id) = &named.reference
             && aws_authored::find(&scope.region, id).is_some()
         {
-            return Err(Error::BadRequest(format!("{id} is authored by AWS and cannot be updated.")));
+            return Err(Error::BadRequest(format!(
+                "{id} is authored by AWS and cannot be updated."
+            )));
         }
         let version = update.version_number.or(named.version);
         let mut extension = self
@@ -232,13 +239,10 @@ impl AppConfig {
         if update.description.is_some() {
             extension.description = update.description;
         }
-        self.store
-            .update_extension(&extension)
-            .await
-            .map_err(|e| match e {
-                store::Error::NotFound(_) => extension_not_found(identifier, version),
-                other => other.into(),
-            })?;
+        self.store.update_extension(&extension).await.map_err(|e| match e {
+            store::Error::NotFound(_) => extension_not_found(identifier, version),
+            other => other.into(),
+        })?;
         Ok(extension)
     }
 
@@ -248,7 +252,9 @@ impl AppConfig {
         if let ExtensionRef::Id(id) = &named.reference
             && aws_authored::find(&scope.region, id).is_some()
         {
-            return Err(Error::BadRequest(format!("{id} is authored by AWS and cannot be deleted.")));
+            return Err(Error::BadRequest(format!(
+                "{id} is authored by AWS and cannot be deleted."
+            )));
         }
         let version = version.or(named.version);
         let extension = self

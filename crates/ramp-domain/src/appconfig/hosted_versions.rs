@@ -1,13 +1,13 @@
 use bytes::Bytes;
 
 use super::AppConfig;
-use super::extension_points::Level;
 use super::environments::child_error;
+use super::extension_points::Level;
 use crate::arn::Scope;
 use crate::entities::{ConfigurationProfile, HostedVersion, HostedVersionInfo, NewHostedVersion};
+use crate::error::{Error, InvalidConfigurationDetail, Result};
 use crate::extensions::ActionPoint;
 use crate::extensions::payload::Content;
-use crate::error::{Error, InvalidConfigurationDetail, Result};
 use crate::store::{self, LabelFilter, ResourceKind};
 
 pub struct NewHostedVersionRequest {

@@ -123,7 +123,10 @@ pub fn aws_authored(region: &str) -> Vec<Extension> {
             "AppConfig deployment events to Amazon SNS",
             "Sends messages to the configured Amazon SNS topic when a deployment starts, completes or rolls back.",
             notifications("SnsNotification"),
-            required("topicArn", "The ARN of the Amazon SNS topic the messages are published to."),
+            required(
+                "topicArn",
+                "The ARN of the Amazon SNS topic the messages are published to.",
+            ),
         ),
     ]
 }
@@ -152,12 +155,7 @@ pub fn id_of_arn(arn: &str) -> Option<(String, Option<i64>)> {
 
 /// Where an AWS-authored notification extension sends, given the association's parameters and
 /// the account: the Uri ramp invokes for its actions. `None` for the ones ramp runs itself.
-pub fn notification_uri(
-    id: &str,
-    region: &str,
-    account: &str,
-    parameters: &super::ParameterValues,
-) -> Option<String> {
+pub fn notification_uri(id: &str, region: &str, account: &str, parameters: &super::ParameterValues) -> Option<String> {
     match id {
         TO_EVENTBRIDGE => Some(format!(
             "arn:{}:events:{region}:{account}:event-bus/default",
@@ -176,9 +174,15 @@ mod tests {
     #[test]
     fn aws_authored_arns_have_no_account_and_read_back() {
         let arn = arn("us-east-1", FEATURE_FLAGS, 1);
-        assert_eq!(arn, "arn:aws:appconfig:us-east-1::extension/AWS.AppConfig.FeatureFlags/1");
+        assert_eq!(
+            arn,
+            "arn:aws:appconfig:us-east-1::extension/AWS.AppConfig.FeatureFlags/1"
+        );
         assert_eq!(id_of_arn(&arn), Some((FEATURE_FLAGS.to_owned(), Some(1))));
-        assert_eq!(id_of_arn("arn:aws:appconfig:us-east-1:000000000000:extension/abc1234/1"), None);
+        assert_eq!(
+            id_of_arn("arn:aws:appconfig:us-east-1:000000000000:extension/abc1234/1"),
+            None
+        );
         assert!(find("us-east-1", "AppConfig Feature Flags Helper").is_some());
         assert_eq!(aws_authored("eu-west-1").len(), 5);
     }

@@ -82,7 +82,10 @@ async fn subject_of(store: &dyn Store, deployment: &Deployment) -> store::Result
     Ok(Subject {
         application: named(app, application),
         environment: Some(named(env, environment)),
-        configuration_profile: named(&deployment.configuration_profile_id, Some(deployment.configuration_name.clone())),
+        configuration_profile: named(
+            &deployment.configuration_profile_id,
+            Some(deployment.configuration_name.clone()),
+        ),
         configuration_profile_type: profile.and_then(|p| p.profile_type),
         deployment_number: Some(deployment.deployment_number),
         configuration_version: Some(deployment.configuration_version.clone()),
@@ -163,11 +166,17 @@ impl OutboxHandler for Notifications {
         if !due.iter().any(|(_, p)| has_point(&deployment.applied_extensions, *p)) {
             return Ok(());
         }
-        let subject = subject_of(self.store.as_ref(), &deployment).await.map_err(store_error)?;
+        let subject = subject_of(self.store.as_ref(), &deployment)
+            .await
+            .map_err(store_error)?;
         // Those that went through on an earlier attempt are not sent again.
         let delivered: HashSet<String> = self
             .store
-            .invocations(&deployment.application_id, &deployment.environment_id, deployment.deployment_number)
+            .invocations(
+                &deployment.application_id,
+                &deployment.environment_id,
+                deployment.deployment_number,
+            )
             .await
             .map_err(store_error)?
             .into_iter()
@@ -243,7 +252,12 @@ pub struct TickReport {
 }
 
 impl Ticks {
-    pub fn new(store: Arc<dyn Store>, runner: Arc<ActionRunner>, transitions: Arc<Transitions>, clock: SharedClock) -> Self {
+    pub fn new(
+        store: Arc<dyn Store>,
+        runner: Arc<ActionRunner>,
+        transitions: Arc<Transitions>,
+        clock: SharedClock,
+    ) -> Self {
         Self {
             store,
             runner,
@@ -286,7 +300,8 @@ impl Ticks {
             }
             report.next_at = state.values().map(|s| s.next_at).min();
         }
-        let outcomes = futures_join(due.iter().map(|d| self.tick(d, now))).await;
+        let ticking: Vec<_> = due.iter().map(|d| self.tick(d, now)).collect();
+        let outcomes = futures::future::join_all(ticking).await;
         for outcome in outcomes {
             let (invoked, rolled_back) = outcome?;
             report.invoked += invoked;
@@ -303,28 +318,37 @@ impl Ticks {
         subject.deployment_state = Some(deployment.state.as_str());
         subject.percentage_complete = Some(deployment.percentage_complete);
         let timeout = self.runner.timeouts.tick;
-        let runs = deployment.applied_extensions.iter().flat_map(|applied| {
-            applied.actions.get(&point).into_iter().flatten().map(move |action| (applied, action))
-        });
-        let ran = futures_join(runs.map(|(applied, action)| {
-            let id = crate::ids::new_id();
-            let subject = &subject;
-            async move {
-                let ran = self.runner.run(applied, action, point, subject, None, &id, timeout).await;
-                (applied, ran)
+        let mut runs = Vec::new();
+        for applied in &deployment.applied_extensions {
+            for action in applied.actions.get(&point).map(Vec::as_slice).unwrap_or_default() {
+                let id = crate::ids::new_id();
+                let subject = &subject;
+                runs.push(async move {
+                    let ran = self
+                        .runner
+                        .run(applied, action, point, subject, None, &id, timeout)
+                        .await;
+                    (applied, ran)
+                });
             }
-        }))
-        .await;
+        }
+        let ran = futures::future::join_all(runs).await;
         let invoked = ran.len();
         let mut rollback = None;
         let mut continued = Vec::new();
         for (applied, ran) in ran {
-            let verdict = ran.answer.clone().and_then(|answer| super::payload::directive(answer.as_ref()));
+            let verdict = ran
+                .answer
+                .clone()
+                .and_then(|answer| super::payload::directive(answer.as_ref()));
             match verdict {
                 Ok(Directive::Continue) => continued.push(ran.invocation),
                 Ok(Directive::RollBack { description }) if rollback.is_none() => {
                     let reason = description.unwrap_or_else(|| "the action asked to roll back".to_owned());
-                    rollback = Some((ran.invocation, format!("Rollback initiated by extension {}: {reason}", applied.extension_id)));
+                    rollback = Some((
+                        ran.invocation,
+                        format!("Rollback initiated by extension {}: {reason}", applied.extension_id),
+                    ));
                 }
                 Err(error) if rollback.is_none() => {
                     let reason = format!(
@@ -349,7 +373,9 @@ impl Ticks {
         let latest = deployment.event_log.len().saturating_sub(1);
         {
             let mut state = self.state();
-            let Some(entry) = state.get_mut(&key(deployment)) else { return Ok(()) };
+            let Some(entry) = state.get_mut(&key(deployment)) else {
+                return Ok(());
+            };
             if entry.recorded_event == Some(latest) {
                 return Ok(());
             }
@@ -403,11 +429,6 @@ impl Ticks {
 
 fn key(d: &Deployment) -> (String, String, i64) {
     (d.application_id.clone(), d.environment_id.clone(), d.deployment_number)
-}
-
-/// Runs futures concurrently on this task and collects their outputs in order.
-async fn futures_join<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
-    futures::future::join_all(futures).await
 }
 
 #[cfg(test)]

@@ -38,11 +38,14 @@ impl Target {
                 "'{uri}' is neither an ARN of a Lambda function, SQS queue, SNS topic or EventBridge default event bus, nor an http(s) URL"
             ));
         };
-        if *arn != "arn" || !partition.starts_with("aws") || region.is_empty() {
+        if *arn != "arn" || !partition.starts_with("aws") {
             return Err(format!("'{uri}' is not a valid ARN"));
         }
         let (arn, region) = (uri.to_owned(), (*region).to_owned());
         match (*service, *resource) {
+            _ if region.is_empty() => Err(format!(
+                "'{uri}' is not an ARN of a Lambda function, SQS queue, SNS topic or EventBridge default event bus"
+            )),
             ("lambda", function) if function.starts_with("function:") && function.len() > "function:".len() => {
                 Ok(Self::Lambda { arn, region })
             }

@@ -12,5 +12,5 @@ pub use deployment_actions::{MAX_NOTIFICATION_ATTEMPTS, Notifications, TICK_INTE
 pub use invoke::{ActionInvoker, Invocation, InvocationError, NoInvoker, Target};
 pub use model::{
     Action, ActionInvocation, ActionPoint, Actions, AppliedExtension, AssociationFilter, Extension,
-    ExtensionAssociation, ParameterValues, Parameter, Parameters, RecordedInvocation,
+    ExtensionAssociation, Parameter, ParameterValues, Parameters, RecordedInvocation,
 };

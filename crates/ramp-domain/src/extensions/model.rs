@@ -78,7 +78,10 @@ impl ActionPoint {
 
     /// PRE_* actions run inside the request and can refuse it or replace its content.
     pub fn is_synchronous(self) -> bool {
-        matches!(self, Self::PreCreateHostedConfigurationVersion | Self::PreStartDeployment)
+        matches!(
+            self,
+            Self::PreCreateHostedConfigurationVersion | Self::PreStartDeployment
+        )
     }
 }
 

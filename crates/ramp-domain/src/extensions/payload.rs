@@ -177,7 +177,13 @@ mod tests {
     #[test]
     fn events_carry_the_documented_members() {
         let parameters = [("topicArn".to_owned(), "arn".to_owned())].into_iter().collect();
-        let event = event(ActionPoint::OnDeploymentComplete, "5tfjcig", &parameters, &subject(), None);
+        let event = event(
+            ActionPoint::OnDeploymentComplete,
+            "5tfjcig",
+            &parameters,
+            &subject(),
+            None,
+        );
         assert_eq!(
             event,
             json!({
@@ -196,7 +202,13 @@ mod tests {
             bytes: Bytes::from_static(b"{}"),
             content_type: "application/json".into(),
         };
-        let pre = super::event(ActionPoint::PreStartDeployment, "x", &parameters, &subject(), Some(&content));
+        let pre = super::event(
+            ActionPoint::PreStartDeployment,
+            "x",
+            &parameters,
+            &subject(),
+            Some(&content),
+        );
         assert_eq!(pre["Content"], "e30=");
         assert_eq!(pre["ContentType"], "application/json");
     }
@@ -214,7 +226,10 @@ mod tests {
             replaced_content(Some(&json!({"Error": "BadRequestError", "Message": "no"}))),
             Err(InvocationError::new("BadRequestError", "no"))
         );
-        assert_eq!(directive(Some(&json!({"Directive": "CONTINUE"}))), Ok(Directive::Continue));
+        assert_eq!(
+            directive(Some(&json!({"Directive": "CONTINUE"}))),
+            Ok(Directive::Continue)
+        );
         assert_eq!(
             directive(Some(&json!({"Directive": "ROLL_BACK", "Description": "p99 up"}))),
             Ok(Directive::RollBack {

@@ -76,7 +76,11 @@ impl ActionRunner {
             Some(Ok(target)) => {
                 let event = payload::event(point, invocation_id, &applied.parameters, subject, content);
                 let resources = [applied.association_arn.clone()];
-                let resources = if applied.association_arn.is_empty() { &[][..] } else { &resources[..] };
+                let resources = if applied.association_arn.is_empty() {
+                    &[][..]
+                } else {
+                    &resources[..]
+                };
                 let call = Invocation {
                     target: &target,
                     role_arn: action.role_arn.as_deref(),
@@ -90,7 +94,11 @@ impl ActionRunner {
                     Ok(answer) => answer,
                     Err(_) => Err(InvocationError::new(
                         "Timeout",
-                        format!("no answer from {} within {} ms", target_name(&target), timeout.as_millis()),
+                        format!(
+                            "no answer from {} within {} ms",
+                            target_name(&target),
+                            timeout.as_millis()
+                        ),
                     )),
                 }
             }
@@ -120,7 +128,15 @@ impl ActionRunner {
             for action in extension.actions.get(&point).into_iter().flatten() {
                 let id = crate::ids::new_id();
                 let ran = self
-                    .run(extension, action, point, subject, Some(&content), &id, self.timeouts.synchronous)
+                    .run(
+                        extension,
+                        action,
+                        point,
+                        subject,
+                        Some(&content),
+                        &id,
+                        self.timeouts.synchronous,
+                    )
                     .await;
                 let replaced = ran.answer.and_then(|answer| payload::replaced_content(answer.as_ref()));
                 match replaced {

@@ -39,8 +39,12 @@ pub trait ExtensionStore: Send + Sync + 'static {
         max: u64,
     ) -> Result<Extension>;
     /// The version `version` (the latest when `None`) of the extension `extension` names.
-    async fn extension(&self, region: &str, extension: &ExtensionRef, version: Option<i64>)
-    -> Result<Option<Extension>>;
+    async fn extension(
+        &self,
+        region: &str,
+        extension: &ExtensionRef,
+        version: Option<i64>,
+    ) -> Result<Option<Extension>>;
     /// The latest version of each extension of the region, in order of creation of their first
     /// version, optionally only the one named `name`.
     async fn extensions(&self, region: &str, name: Option<&str>, slice: Slice) -> Result<Vec<Listed<Extension>>>;

@@ -96,7 +96,11 @@ pub async fn start(state: &AppState, scope: &Scope, input: inputs::StartDeployme
         description: input.description,
         kms_key_identifier: input.kms_key_identifier,
         tags: super::tags(input.tags),
-        dynamic_extension_parameters: input.dynamic_extension_parameters.unwrap_or_default().into_iter().collect(),
+        dynamic_extension_parameters: input
+            .dynamic_extension_parameters
+            .unwrap_or_default()
+            .into_iter()
+            .collect(),
     };
     let deployment = state
         .appconfig

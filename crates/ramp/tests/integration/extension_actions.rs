@@ -29,7 +29,11 @@ fn env_arn(w: &World) -> String {
     format!("{}/environment/{}", app_arn(&w.app), w.env)
 }
 
-fn start<'a>(client: &'a Client, w: &World, strategy_id: &str) -> aws_sdk_appconfig::operation::start_deployment::builders::StartDeploymentFluentBuilder {
+fn start<'a>(
+    client: &'a Client,
+    w: &World,
+    strategy_id: &str,
+) -> aws_sdk_appconfig::operation::start_deployment::builders::StartDeploymentFluentBuilder {
     client
         .start_deployment()
         .application_id(&w.app)
@@ -57,7 +61,10 @@ async fn deployment_until(
     }
 }
 
-fn invocations_of(d: &aws_sdk_appconfig::operation::get_deployment::GetDeploymentOutput, event: DeploymentEventType) -> Vec<aws_sdk_appconfig::types::ActionInvocation> {
+fn invocations_of(
+    d: &aws_sdk_appconfig::operation::get_deployment::GetDeploymentOutput,
+    event: DeploymentEventType,
+) -> Vec<aws_sdk_appconfig::types::ActionInvocation> {
     d.event_log()
         .iter()
         .filter(|e| e.event_type() == Some(&event))
@@ -80,14 +87,27 @@ async fn every_notification_point_reaches_the_webhook_signed_and_is_recorded_on_
     let ext = new_extension(&client, "notify", &points, &receiver.url("/hooks"), &[]).await;
     let association = associate(&client, ext.id().unwrap(), &app_arn(&w.app), &[]).await;
     let strategy_id = strategy(&client, 2, GrowthType::Linear, 50.0, 1).await;
-    let number = start(&client, &w, &strategy_id).send().await.unwrap().deployment_number();
+    let number = start(&client, &w, &strategy_id)
+        .send()
+        .await
+        .unwrap()
+        .deployment_number();
     server.advance_clock(4 * 60).await;
 
     let received = receiver.wait_for("/hooks", 5).await;
-    let types: Vec<String> = received.iter().map(|r| r.json()["Type"].as_str().unwrap().to_owned()).collect();
+    let types: Vec<String> = received
+        .iter()
+        .map(|r| r.json()["Type"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(
         types,
-        ["OnDeploymentStart", "OnDeploymentStep", "OnDeploymentStep", "OnDeploymentBaking", "OnDeploymentComplete"]
+        [
+            "OnDeploymentStart",
+            "OnDeploymentStep",
+            "OnDeploymentStep",
+            "OnDeploymentBaking",
+            "OnDeploymentComplete"
+        ]
     );
     for r in &received {
         let event = r.json();
@@ -96,7 +116,11 @@ async fn every_notification_point_reaches_the_webhook_signed_and_is_recorded_on_
             "signature {} does not verify",
             r.header("x-ramp-signature")
         );
-        assert!(!ramp_actions::verify_signature(b"wrong", r.header("x-ramp-signature"), &r.body));
+        assert!(!ramp_actions::verify_signature(
+            b"wrong",
+            r.header("x-ramp-signature"),
+            &r.body
+        ));
         assert_eq!(r.header("x-ramp-invocation-id"), event["InvocationId"]);
         assert_eq!(r.header("content-type"), "application/json");
         assert_eq!(event["Application"], json!({"Id": w.app, "Name": "app"}));
@@ -112,7 +136,11 @@ async fn every_notification_point_reaches_the_webhook_signed_and_is_recorded_on_
     assert_eq!(ids.len(), 5, "every invocation has its own id");
 
     let d = deployment_until(&client, &w, number, |d| {
-        d.event_log().iter().map(|e| e.action_invocations().len()).sum::<usize>() == 5
+        d.event_log()
+            .iter()
+            .map(|e| e.action_invocations().len())
+            .sum::<usize>()
+            == 5
     })
     .await;
     let applied = d.applied_extensions();
@@ -135,16 +163,30 @@ async fn pre_start_deployment_actions_refuse_the_deployment_or_replace_its_conte
     let client = server.appconfig();
     let receiver = Receiver::start().await;
     let w = world(&client).await;
-    let ext = new_extension(&client, "gate", &[ActionPoint::PreStartDeployment], &receiver.url("/gate"), &[]).await;
+    let ext = new_extension(
+        &client,
+        "gate",
+        &[ActionPoint::PreStartDeployment],
+        &receiver.url("/gate"),
+        &[],
+    )
+    .await;
     associate(&client, ext.id().unwrap(), &env_arn(&w), &[]).await;
 
     receiver.once("/gate", Reply::Status(500));
     let refused = start(&client, &w, "AppConfig.AllAtOnce").send().await.unwrap_err();
     assert_eq!(error_code(&refused), "BadRequestException");
     assert!(error_message(&refused).contains("500"), "{}", error_message(&refused));
-    receiver.once("/gate", Reply::Json(json!({"Error": "Frozen", "Message": "change freeze until Monday"})));
+    receiver.once(
+        "/gate",
+        Reply::Json(json!({"Error": "Frozen", "Message": "change freeze until Monday"})),
+    );
     let refused = start(&client, &w, "AppConfig.AllAtOnce").send().await.unwrap_err();
-    assert!(error_message(&refused).contains("change freeze until Monday"), "{}", error_message(&refused));
+    assert!(
+        error_message(&refused).contains("change freeze until Monday"),
+        "{}",
+        error_message(&refused)
+    );
     let listed = client
         .list_deployments()
         .application_id(&w.app)
@@ -160,7 +202,10 @@ async fn pre_start_deployment_actions_refuse_the_deployment_or_replace_its_conte
     let started = start(&client, &w, "AppConfig.AllAtOnce").send().await.unwrap();
     let sent = receiver.received("/gate").pop().unwrap().json();
     assert_eq!(sent["Type"], "PreStartDeployment");
-    assert_eq!(STANDARD.decode(sent["Content"].as_str().unwrap()).unwrap(), br#"{"release": "v2"}"#);
+    assert_eq!(
+        STANDARD.decode(sent["Content"].as_str().unwrap()).unwrap(),
+        br#"{"release": "v2"}"#
+    );
     let started_event = started
         .event_log()
         .iter()
@@ -200,10 +245,16 @@ async fn pre_create_hosted_configuration_version_actions_refuse_or_replace_the_v
     receiver.once("/lint", Reply::Status(400));
     let refused = create().await.unwrap_err();
     assert_eq!(error_code(&refused), "BadRequestException");
-    receiver.once("/lint", Reply::Json(json!({"Content": STANDARD.encode(r#"{"release": "v3", "linted": true}"#)})));
+    receiver.once(
+        "/lint",
+        Reply::Json(json!({"Content": STANDARD.encode(r#"{"release": "v3", "linted": true}"#)})),
+    );
     let created = create().await.unwrap();
     assert_eq!(created.version_number(), 3, "the refused one took no number");
-    assert_eq!(created.content().unwrap().as_ref(), br#"{"release": "v3", "linted": true}"#);
+    assert_eq!(
+        created.content().unwrap().as_ref(),
+        br#"{"release": "v3", "linted": true}"#
+    );
     let sent = receiver.received("/lint").pop().unwrap().json();
     assert_eq!(sent["Type"], "PreCreateHostedConfigurationVersion");
     assert_eq!(sent["ContentType"], "application/json");
@@ -217,16 +268,30 @@ async fn ticks_roll_back_on_a_directive_an_error_or_a_timeout() {
     let strategy_id = strategy(&client, 20, GrowthType::Linear, 10.0, 0).await;
     let mut worlds = Vec::new();
     for (path, reply) in [
-        ("/directive", Reply::Json(json!({"Directive": "ROLL_BACK", "Description": "p99 latency above 300 ms"}))),
+        (
+            "/directive",
+            Reply::Json(json!({"Directive": "ROLL_BACK", "Description": "p99 latency above 300 ms"})),
+        ),
         ("/error", Reply::Status(500)),
         ("/slow", Reply::Delay(Duration::from_secs(5))),
     ] {
         let w = world(&client).await;
-        let ext = new_extension(&client, &format!("tick{path}").replace('/', "-"), &[ActionPoint::AtDeploymentTick], &receiver.url(path), &[]).await;
+        let ext = new_extension(
+            &client,
+            &format!("tick{path}").replace('/', "-"),
+            &[ActionPoint::AtDeploymentTick],
+            &receiver.url(path),
+            &[],
+        )
+        .await;
         associate(&client, ext.id().unwrap(), &env_arn(&w), &[]).await;
         receiver.once(path, Reply::Json(json!({"Directive": "CONTINUE"})));
         receiver.always(path, reply);
-        let number = start(&client, &w, &strategy_id).send().await.unwrap().deployment_number();
+        let number = start(&client, &w, &strategy_id)
+            .send()
+            .await
+            .unwrap()
+            .deployment_number();
         worlds.push((w, number, path, ext.id().unwrap().to_owned()));
     }
     // The first tick continues every deployment.
@@ -235,7 +300,10 @@ async fn ticks_roll_back_on_a_directive_an_error_or_a_timeout() {
         receiver.wait_for(path, 1).await;
     }
     for (w, number, _, _) in &worlds {
-        assert_eq!(get(&client, w, *number).await.state(), Some(&DeploymentState::Deploying));
+        assert_eq!(
+            get(&client, w, *number).await.state(),
+            Some(&DeploymentState::Deploying)
+        );
     }
     // The second rolls each back, for its own reason.
     server.advance_clock(60).await;
@@ -271,11 +339,22 @@ async fn failed_notifications_are_retried_with_the_same_invocation_id() {
     let client = server.appconfig();
     let receiver = Receiver::start().await;
     let w = world(&client).await;
-    let ext = new_extension(&client, "flaky", &[ActionPoint::OnDeploymentStart], &receiver.url("/flaky"), &[]).await;
+    let ext = new_extension(
+        &client,
+        "flaky",
+        &[ActionPoint::OnDeploymentStart],
+        &receiver.url("/flaky"),
+        &[],
+    )
+    .await;
     associate(&client, ext.id().unwrap(), &app_arn(&w.app), &[]).await;
     receiver.once("/flaky", Reply::Status(503));
     receiver.once("/flaky", Reply::Status(503));
-    let number = start(&client, &w, "AppConfig.AllAtOnce").send().await.unwrap().deployment_number();
+    let number = start(&client, &w, "AppConfig.AllAtOnce")
+        .send()
+        .await
+        .unwrap()
+        .deployment_number();
     receiver.wait_for("/flaky", 1).await;
     let failing = deployment_until(&client, &w, number, |d| {
         !invocations_of(d, DeploymentEventType::DeploymentStarted).is_empty()
@@ -283,11 +362,20 @@ async fn failed_notifications_are_retried_with_the_same_invocation_id() {
     .await;
     let recorded = invocations_of(&failing, DeploymentEventType::DeploymentStarted);
     assert_eq!(recorded[0].error_code(), Some("HttpStatus503"));
-    // Backoff on ramp's clock: 1 s, then 2 s.
-    server.advance_clock(1).await;
-    receiver.wait_for("/flaky", 2).await;
-    server.advance_clock(2).await;
-    let received = receiver.wait_for("/flaky", 3).await;
+    // Retries wait on ramp's clock (1 s, then 2 s): nothing goes again until it moves.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(receiver.received("/flaky").len(), 1, "no retry before the backoff");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while receiver.received("/flaky").len() < 3 {
+        assert!(
+            Instant::now() < deadline,
+            "never retried: {:?}",
+            receiver.received("/flaky").len()
+        );
+        server.advance_clock(1).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let received = receiver.received("/flaky");
     let ids: Vec<&str> = received.iter().map(|r| r.header("x-ramp-invocation-id")).collect();
     assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
     let d = deployment_until(&client, &w, number, |d| {
@@ -307,7 +395,14 @@ async fn a_notification_pending_at_kill_9_is_delivered_after_restart() {
     let client = server.appconfig();
     let receiver = Receiver::start().await;
     let w = world(&client).await;
-    let ext = new_extension(&client, "durable", &[ActionPoint::OnDeploymentStart], &receiver.url("/durable"), &[]).await;
+    let ext = new_extension(
+        &client,
+        "durable",
+        &[ActionPoint::OnDeploymentStart],
+        &receiver.url("/durable"),
+        &[],
+    )
+    .await;
     associate(&client, ext.id().unwrap(), &app_arn(&w.app), &[]).await;
     receiver.always("/durable", Reply::Status(503));
     start(&client, &w, "AppConfig.AllAtOnce").send().await.unwrap();
@@ -346,7 +441,10 @@ async fn dynamic_parameters_reach_the_action_and_unknown_keys_are_refused() {
     client
         .create_extension()
         .name("ticket")
-        .actions(ActionPoint::PreStartDeployment, vec![crate::extensions::webhook_action(&receiver.url("/v2"))])
+        .actions(
+            ActionPoint::PreStartDeployment,
+            vec![crate::extensions::webhook_action(&receiver.url("/v2"))],
+        )
         .parameters("ticket", Parameter::builder().dynamic(true).build())
         .latest_version_number(1)
         .send()
@@ -392,21 +490,43 @@ async fn an_unreachable_target_is_a_failed_invocation_with_its_reason() {
     let client = server.appconfig();
     let w = world(&client).await;
     // Nothing listens on port 9 of loopback.
-    let ext = new_extension(&client, "void", &[ActionPoint::OnDeploymentStart], "http://127.0.0.1:9/hook", &[]).await;
+    let ext = new_extension(
+        &client,
+        "void",
+        &[ActionPoint::OnDeploymentStart],
+        "http://127.0.0.1:9/hook",
+        &[],
+    )
+    .await;
     associate(&client, ext.id().unwrap(), &app_arn(&w.app), &[]).await;
-    let number = start(&client, &w, "AppConfig.AllAtOnce").send().await.unwrap().deployment_number();
+    let number = start(&client, &w, "AppConfig.AllAtOnce")
+        .send()
+        .await
+        .unwrap()
+        .deployment_number();
     let d = deployment_until(&client, &w, number, |d| {
         !invocations_of(d, DeploymentEventType::DeploymentStarted).is_empty()
     })
     .await;
     let recorded = invocations_of(&d, DeploymentEventType::DeploymentStarted);
     assert_eq!(recorded[0].error_code(), Some("TargetUnreachable"));
-    assert!(recorded[0].error_message().unwrap().contains("127.0.0.1:9"), "{recorded:?}");
+    assert!(
+        recorded[0].error_message().unwrap().contains("127.0.0.1:9"),
+        "{recorded:?}"
+    );
     // The outbox gives up after its attempts, so later notifications are not held forever.
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         server.advance_clock(120).await;
-        let engine: serde_json::Value = server.http().get(server.url("/_ramp/engine")).send().await.unwrap().json().await.unwrap();
+        let engine: serde_json::Value = server
+            .http()
+            .get(server.url("/_ramp/engine"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         if engine["Outbox"]["Pending"] == 0 {
             break;
         }

@@ -4,8 +4,8 @@
 
 use std::time::{Duration, Instant};
 
-use aws_sdk_appconfig::types::{ActionPoint, DeploymentState, Validator, ValidatorType};
 use aws_sdk_appconfig::primitives::Blob;
+use aws_sdk_appconfig::types::{ActionPoint, DeploymentState, Validator, ValidatorType};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use ramp_actions::testing::{LambdaResponse, LambdaServer};
@@ -33,7 +33,15 @@ async fn sqs(endpoint: &str) -> aws_sdk_sqs::Client {
 }
 
 async fn new_queue(sqs: &aws_sdk_sqs::Client, name: &str) -> (String, String) {
-    let url = sqs.create_queue().queue_name(name).send().await.unwrap().queue_url().unwrap().to_owned();
+    let url = sqs
+        .create_queue()
+        .queue_name(name)
+        .send()
+        .await
+        .unwrap()
+        .queue_url()
+        .unwrap()
+        .to_owned();
     (url, format!("arn:aws:sqs:us-east-1:{ACCOUNT}:{name}"))
 }
 
@@ -42,7 +50,11 @@ async fn messages(sqs: &aws_sdk_sqs::Client, url: &str, count: usize) -> Vec<Val
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut bodies = Vec::new();
     while bodies.len() < count {
-        assert!(Instant::now() < deadline, "{url} got {} messages of {count}: {bodies:?}", bodies.len());
+        assert!(
+            Instant::now() < deadline,
+            "{url} got {} messages of {count}: {bodies:?}",
+            bodies.len()
+        );
         let out = sqs
             .receive_message()
             .queue_url(url)
@@ -85,7 +97,15 @@ async fn notifications_reach_sqs_sns_and_eventbridge() {
         .credentials_provider(credentials())
         .build();
     let sns = aws_sdk_sns::Client::from_conf(sns_config);
-    let topic = sns.create_topic().name("deployments").send().await.unwrap().topic_arn().unwrap().to_owned();
+    let topic = sns
+        .create_topic()
+        .name("deployments")
+        .send()
+        .await
+        .unwrap()
+        .topic_arn()
+        .unwrap()
+        .to_owned();
     sns.subscribe()
         .topic_arn(&topic)
         .protocol("sqs")
@@ -110,7 +130,13 @@ async fn notifications_reach_sqs_sns_and_eventbridge() {
     events
         .put_targets()
         .rule("appconfig")
-        .targets(aws_sdk_eventbridge::types::Target::builder().id("queue").arn(&via_events_arn).build().unwrap())
+        .targets(
+            aws_sdk_eventbridge::types::Target::builder()
+                .id("queue")
+                .arn(&via_events_arn)
+                .build()
+                .unwrap(),
+        )
         .send()
         .await
         .unwrap();
@@ -169,7 +195,10 @@ async fn notifications_reach_sqs_sns_and_eventbridge() {
 
     let via_sns = messages(&sqs, &via_sns_url, 1).await;
     assert_eq!(via_sns[0]["Type"], "Notification");
-    assert_eq!(via_sns[0]["MessageAttributes"]["MessageType"]["Value"], "OnDeploymentComplete");
+    assert_eq!(
+        via_sns[0]["MessageAttributes"]["MessageType"]["Value"],
+        "OnDeploymentComplete"
+    );
     let published: Value = serde_json::from_str(via_sns[0]["Message"].as_str().unwrap()).unwrap();
     assert_eq!(published["Type"], "OnDeploymentComplete");
 
@@ -187,16 +216,22 @@ async fn lambda_world(server: &TestServer) -> World {
 async fn lambda_actions_gate_transform_and_tick_and_lambda_validators_validate() {
     let lambda = LambdaServer::start().await.unwrap();
     lambda.handle("gate", |event| {
-        let content = STANDARD.decode(event["Content"].as_str().unwrap_or_default()).unwrap_or_default();
+        let content = STANDARD
+            .decode(event["Content"].as_str().unwrap_or_default())
+            .unwrap_or_default();
         if String::from_utf8_lossy(&content).contains("v1") {
             LambdaResponse::function_error("Refused", "version 1 is retired")
         } else {
             LambdaResponse::ok(json!({"statusCode": 200, "Content": STANDARD.encode(br#"{"release": "from-lambda"}"#)}))
         }
     });
-    lambda.handle("watch", |_| LambdaResponse::ok(json!({"Directive": "ROLL_BACK", "Description": "error budget spent"})));
+    lambda.handle("watch", |_| {
+        LambdaResponse::ok(json!({"Directive": "ROLL_BACK", "Description": "error budget spent"}))
+    });
     lambda.handle("validator", |event| {
-        let content = STANDARD.decode(event["Content"].as_str().unwrap_or_default()).unwrap_or_default();
+        let content = STANDARD
+            .decode(event["Content"].as_str().unwrap_or_default())
+            .unwrap_or_default();
         if String::from_utf8_lossy(&content).contains("forbidden") {
             LambdaResponse::function_error("ValidationError", "the word 'forbidden' is forbidden")
         } else {
@@ -213,7 +248,13 @@ async fn lambda_actions_gate_transform_and_tick_and_lambda_validators_validate()
         .update_configuration_profile()
         .application_id(&w.app)
         .configuration_profile_id(&w.profile)
-        .validators(Validator::builder().r#type(ValidatorType::Lambda).content("validator").build().unwrap())
+        .validators(
+            Validator::builder()
+                .r#type(ValidatorType::Lambda)
+                .content(function("validator"))
+                .build()
+                .unwrap(),
+        )
         .send()
         .await
         .unwrap();
@@ -237,10 +278,14 @@ async fn lambda_actions_gate_transform_and_tick_and_lambda_validators_validate()
     validate("2").await.unwrap();
     let refused = validate("3").await.unwrap_err();
     assert_eq!(error_code(&refused), "BadRequestException");
-    assert!(error_message(&refused).contains("forbidden"), "{}", error_message(&refused));
+    assert!(
+        error_message(&refused).contains("forbidden"),
+        "{}",
+        error_message(&refused)
+    );
     let seen = lambda.requests_to("validator");
     assert_eq!(seen.last().unwrap().payload["ConfigurationVersion"], "3");
-    assert_eq!(seen.last().unwrap().payload["Uri"], "validator");
+    assert_eq!(seen.last().unwrap().payload["Uri"], function("validator"));
 
     // A Lambda PRE_START_DEPLOYMENT action refuses version 1 and rewrites version 2; an
     // AT_DEPLOYMENT_TICK action rolls it back.
@@ -265,17 +310,25 @@ async fn lambda_actions_gate_transform_and_tick_and_lambda_validators_validate()
     };
     let refused = start("1").await.unwrap_err();
     assert_eq!(error_code(&refused), "BadRequestException");
-    assert!(error_message(&refused).contains("version 1 is retired"), "{}", error_message(&refused));
+    assert!(
+        error_message(&refused).contains("version 1 is retired"),
+        "{}",
+        error_message(&refused)
+    );
     let number = start("2").await.unwrap().deployment_number();
-    assert_eq!(lambda.requests_to("gate").last().unwrap().payload["Type"], "PreStartDeployment");
+    assert_eq!(
+        lambda.requests_to("gate").last().unwrap().payload["Type"],
+        "PreStartDeployment"
+    );
     server.advance_clock(60).await;
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let d = get(&client, &w, number).await;
         if d.state() == Some(&DeploymentState::RolledBack) {
-            let description = d.event_log().iter().find_map(|e| {
-                e.description().filter(|t| t.contains("error budget spent"))
-            });
+            let description = d
+                .event_log()
+                .iter()
+                .find_map(|e| e.description().filter(|t| t.contains("error budget spent")));
             assert!(description.is_some(), "{d:#?}");
             break;
         }

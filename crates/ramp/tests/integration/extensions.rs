@@ -40,7 +40,10 @@ pub async fn associate(client: &Client, extension: &str, resource_arn: &str, par
         .extension_identifier(extension)
         .resource_identifier(resource_arn)
         .set_parameters(Some(
-            parameters.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+            parameters
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
         ))
         .send()
         .await
@@ -100,7 +103,12 @@ async fn versions_are_created_with_latest_version_number_and_read_by_id_name_or_
     assert_eq!((v2.id().unwrap(), v2.version_number()), (id.as_str(), 2));
 
     for identifier in [id.clone(), "gate".to_owned(), v1.arn().unwrap().to_owned()] {
-        let got = client.get_extension().extension_identifier(&identifier).send().await.unwrap();
+        let got = client
+            .get_extension()
+            .extension_identifier(&identifier)
+            .send()
+            .await
+            .unwrap();
         let expected = if identifier.starts_with("arn:") { 1 } else { 2 };
         assert_eq!(got.version_number(), expected, "{identifier}");
     }
@@ -111,7 +119,12 @@ async fn versions_are_created_with_latest_version_number_and_read_by_id_name_or_
         .send()
         .await
         .unwrap();
-    assert!(first.actions().unwrap().contains_key(&ActionPoint::OnDeploymentComplete));
+    assert!(
+        first
+            .actions()
+            .unwrap()
+            .contains_key(&ActionPoint::OnDeploymentComplete)
+    );
     let missing = client
         .get_extension()
         .extension_identifier(&id)
@@ -134,7 +147,12 @@ async fn versions_are_created_with_latest_version_number_and_read_by_id_name_or_
         (updated.version_number(), updated.description()),
         (1, Some("first, edited"))
     );
-    client.delete_extension().extension_identifier(&id).send().await.unwrap();
+    client
+        .delete_extension()
+        .extension_identifier(&id)
+        .send()
+        .await
+        .unwrap();
     let latest = client.get_extension().extension_identifier(&id).send().await.unwrap();
     assert_eq!(latest.version_number(), 1);
 }
@@ -146,8 +164,8 @@ async fn list_extensions_shows_aws_authored_ones_then_the_accounts_latest_versio
     new_extension(&client, "mine", &[ActionPoint::OnDeploymentStart], HOOK, &[]).await;
     let all: Vec<_> = client
         .list_extensions()
-        .into_paginator()
         .max_results(2)
+        .into_paginator()
         .items()
         .send()
         .collect::<Result<Vec<_>, _>>()
@@ -193,7 +211,10 @@ async fn extensions_refuse_what_ramp_could_not_invoke() {
     let server = TestServer::start();
     let client = server.appconfig();
     for (uri, why) in [
-        ("arn:aws:events:us-east-1:000000000000:event-bus/custom", "default event bus"),
+        (
+            "arn:aws:events:us-east-1:000000000000:event-bus/custom",
+            "default event bus",
+        ),
         ("arn:aws:s3:::bucket", "not an ARN of"),
         ("ftp://example.com/x", "neither"),
     ] {
@@ -266,14 +287,27 @@ async fn associations_check_their_resource_extension_and_parameters() {
             .extension_identifier(ext_id)
             .resource_identifier(resource)
             .set_parameters(Some(
-                parameters.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect(),
+                parameters
+                    .into_iter()
+                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                    .collect(),
             ))
             .send()
     };
     let e = create(app_arn(&app), vec![]).await.unwrap_err();
-    assert!(error_message(&e).contains("requires a value for parameter channel"), "{}", error_message(&e));
-    let e = create(app_arn(&app), vec![("channel", "#ops"), ("other", "x")]).await.unwrap_err();
-    assert!(error_message(&e).contains("no parameter named other"), "{}", error_message(&e));
+    assert!(
+        error_message(&e).contains("requires a value for parameter channel"),
+        "{}",
+        error_message(&e)
+    );
+    let e = create(app_arn(&app), vec![("channel", "#ops"), ("other", "x")])
+        .await
+        .unwrap_err();
+    assert!(
+        error_message(&e).contains("no parameter named other"),
+        "{}",
+        error_message(&e)
+    );
     let e = create(app_arn("nothere"), vec![("channel", "#ops")]).await.unwrap_err();
     assert_eq!(error_code(&e), "ResourceNotFoundException");
     let e = create(
@@ -343,7 +377,12 @@ async fn associations_check_their_resource_extension_and_parameters() {
 
     // The extension version cannot go while associations use it; deleting the profile takes
     // its association with it.
-    let refused = client.delete_extension().extension_identifier(ext_id).send().await.unwrap_err();
+    let refused = client
+        .delete_extension()
+        .extension_identifier(ext_id)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(error_code(&refused), "BadRequestException");
     client
         .delete_extension_association()
@@ -365,7 +404,12 @@ async fn associations_check_their_resource_extension_and_parameters() {
         .await
         .unwrap_err();
     assert_eq!(error_code(&gone), "ResourceNotFoundException");
-    client.delete_extension().extension_identifier(ext_id).send().await.unwrap();
+    client
+        .delete_extension()
+        .extension_identifier(ext_id)
+        .send()
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -380,7 +424,11 @@ async fn aws_authored_extensions_are_associated_without_being_created() {
         .send()
         .await
         .unwrap_err();
-    assert!(error_message(&missing).contains("queueArn"), "{}", error_message(&missing));
+    assert!(
+        error_message(&missing).contains("queueArn"),
+        "{}",
+        error_message(&missing)
+    );
     let wrong_kind = client
         .create_extension_association()
         .extension_identifier("AWS.AppConfig.DeploymentNotificationsToSqs")
@@ -441,7 +489,13 @@ async fn extensions_and_associations_carry_tags() {
         .await
         .unwrap();
     let arn = association.arn().unwrap();
-    client.tag_resource().resource_arn(arn).tags("more", "yes").send().await.unwrap();
+    client
+        .tag_resource()
+        .resource_arn(arn)
+        .tags("more", "yes")
+        .send()
+        .await
+        .unwrap();
     let tags = client.list_tags_for_resource().resource_arn(arn).send().await.unwrap();
     assert_eq!(tags.tags().unwrap().len(), 2);
     client

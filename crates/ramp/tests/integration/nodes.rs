@@ -418,7 +418,15 @@ async fn two_nodes_deliver_each_notification_once() {
     // START, two steps, BAKING, COMPLETE for each of the two deployments, and nothing more.
     let received = receiver.wait_for("/once", 10).await;
     wait_for("the outbox to drain", || async {
-        let engine: serde_json::Value = nodes[0].http().get(nodes[0].url("/_ramp/engine")).send().await.ok()?.json().await.ok()?;
+        let engine: serde_json::Value = nodes[0]
+            .http()
+            .get(nodes[0].url("/_ramp/engine"))
+            .send()
+            .await
+            .ok()?
+            .json()
+            .await
+            .ok()?;
         (engine["Outbox"]["Pending"] == 0).then_some(())
     })
     .await;
