@@ -407,7 +407,14 @@ def run(c: Checker, account: str):
     c.call("ListExtensions", Name="conformance", MaxResults=1)
     c.call("UpdateExtension", ExtensionIdentifier=extension["Id"], VersionNumber=1, Description="edited", expect={"Description": "edited"})
     c.call_error("UpdateExtension", "ResourceNotFoundException", ExtensionIdentifier="abcd123", Description="x")
-    c.call_error("CreateExtensionAssociation", "BadRequestException", ExtensionIdentifier=extension["Id"], ResourceIdentifier=app_arn)
+    # Version 1 requires `channel`.
+    c.call_error(
+        "CreateExtensionAssociation",
+        "BadRequestException",
+        ExtensionIdentifier=extension["Id"],
+        ExtensionVersionNumber=1,
+        ResourceIdentifier=app_arn,
+    )
     association = c.call(
         "CreateExtensionAssociation",
         ExtensionIdentifier=extension["Id"],

@@ -43,6 +43,7 @@ fn started(strategy: StrategySnapshot, timing: StepTiming) -> Deployment {
         }],
         kms_key_identifier: None,
         monitors: vec![],
+        applied_extensions: Vec::new(),
         next_due_at: None,
         revision: 0,
     };

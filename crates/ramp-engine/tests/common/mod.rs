@@ -102,6 +102,7 @@ impl Fixture {
             configuration_version: "1".to_owned(),
             description: None,
             kms_key_identifier: None,
+            dynamic_extension_parameters: Default::default(),
             tags: Default::default(),
         };
         appconfig

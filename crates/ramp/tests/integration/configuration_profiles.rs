@@ -220,7 +220,8 @@ async fn profile_with_versions_cannot_be_deleted() {
 
 #[tokio::test]
 async fn validate_configuration_runs_json_schema_validators() {
-    let server = TestServer::start();
+    // Lambda is "reached" at a port where nothing listens (extension_targets.rs runs real ones).
+    let server = TestServer::with_args(&["--lambda-endpoint", "http://127.0.0.1:9"]);
     let client = server.appconfig();
     let app_id = new_application(&client).await;
     let id = client
@@ -264,7 +265,7 @@ async fn validate_configuration_runs_json_schema_validators() {
     let err = validate("3").send().await.unwrap_err();
     assert_eq!(error_code(&err), "ResourceNotFoundException");
 
-    // A Lambda validator cannot run here, and ramp says so instead of passing silently.
+    // A Lambda validator that cannot be reached refuses, saying so, instead of passing silently.
     let lambda = Validator::builder()
         .r#type(ValidatorType::Lambda)
         .content("arn:aws:lambda:us-east-1:000000000000:function:check")
@@ -280,5 +281,9 @@ async fn validate_configuration_runs_json_schema_validators() {
         .unwrap();
     let err = validate("1").send().await.unwrap_err();
     assert_eq!(error_code(&err), "BadRequestException");
-    assert!(error_message(&err).contains("LAMBDA"));
+    let message = error_message(&err);
+    assert!(
+        message.contains("function:check") && message.contains("TargetUnreachable"),
+        "{message}"
+    );
 }

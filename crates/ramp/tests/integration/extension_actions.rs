@@ -29,8 +29,8 @@ fn env_arn(w: &World) -> String {
     format!("{}/environment/{}", app_arn(&w.app), w.env)
 }
 
-fn start<'a>(
-    client: &'a Client,
+fn start(
+    client: &Client,
     w: &World,
     strategy_id: &str,
 ) -> aws_sdk_appconfig::operation::start_deployment::builders::StartDeploymentFluentBuilder {
@@ -212,6 +212,7 @@ async fn pre_start_deployment_actions_refuse_the_deployment_or_replace_its_conte
         .find(|e| e.event_type() == Some(&DeploymentEventType::DeploymentStarted))
         .unwrap();
     assert_eq!(started_event.action_invocations().len(), 1);
+    server.advance_clock(0).await; // lets the engine take AllAtOnce's one step
     let data = server.appconfigdata();
     let token = session(&data, &w.app, &w.env, &w.profile).await;
     assert_eq!(body(&poll(&data, &token).await), replaced);
