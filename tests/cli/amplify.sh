@@ -13,69 +13,9 @@
 set -euo pipefail
 
 ENDPOINT="${1:-http://127.0.0.1:4566}"
-
-# ramp runs open unless started with credentials: any key works. The CLI must not pick up the
-# caller's own profile or output settings.
-export AWS_ACCESS_KEY_ID=test
-export AWS_SECRET_ACCESS_KEY=test
-export AWS_DEFAULT_REGION=us-east-1
-export AWS_REGION=us-east-1
-unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_DEFAULT_OUTPUT AWS_ENDPOINT_URL 2>/dev/null || true
-export AWS_PAGER=""
-# A 5xx from ramp must fail the step, not be retried away.
-export AWS_MAX_ATTEMPTS=1
-
-for tool in aws curl python3; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "FAIL: the $tool command is missing (the AWS CLI: pip install -r tests/requirements.txt)" >&2
-    exit 1
-  fi
-done
-
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
-
-PASSED=0
-LAST_ERR="$WORK/last.err"
-
-pass() {
-  PASSED=$((PASSED + 1))
-  echo "ok ${PASSED} - $*"
-}
-
-fail() {
-  echo "FAIL: $*" >&2
-  if [[ -s "$LAST_ERR" ]]; then
-    echo "--- stderr of the last command ---" >&2
-    cat "$LAST_ERR" >&2
-  fi
-  echo "${PASSED} passed, 1 failed" >&2
-  exit 1
-}
-
-# `amplify SUBCOMMAND ARGS...`: runs the CLI against ramp; stdout is the command's output.
-# A failing command fails the walkthrough, naming the command.
-amplify() {
-  local out
-  if ! out="$(aws --endpoint-url "$ENDPOINT" amplify "$@" 2>"$LAST_ERR")"; then
-    fail "aws amplify $1 exited non-zero"
-  fi
-  printf '%s' "$out"
-}
-
-# expect_eq WHAT ACTUAL EXPECTED
-expect_eq() {
-  if [[ "$2" != "$3" ]]; then
-    fail "$1: expected '$3', got '$2'"
-  fi
-}
-
-# expect_match WHAT ACTUAL REGEX
-expect_match() {
-  if [[ ! "$2" =~ $3 ]]; then
-    fail "$1: '$2' does not match /$3/"
-  fi
-}
+TOOLS=(aws curl python3)
+# shellcheck source=tests/cli/common.sh
+source "$(dirname "$0")/common.sh"
 
 # make_site DIR TITLE: a two-page site whose pages name TITLE.
 make_site() {
@@ -232,4 +172,4 @@ get /
 expect_eq "GET / after delete-app" "$STATUS" "404"
 pass "delete-app removed blog: get-app is NotFoundException and the site is gone"
 
-echo "${PASSED} passed, 0 failed"
+summary

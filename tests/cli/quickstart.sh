@@ -9,77 +9,9 @@
 set -euo pipefail
 
 ENDPOINT="${1:-http://127.0.0.1:4566}"
-
-# ramp runs open unless started with credentials: any key works. The CLI must not pick up the
-# caller's own profile, output format or binary-format settings, so it gets empty config files.
-export AWS_ACCESS_KEY_ID=test
-export AWS_SECRET_ACCESS_KEY=test
-export AWS_DEFAULT_REGION=us-east-1
-export AWS_REGION=us-east-1
-unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_DEFAULT_OUTPUT AWS_ENDPOINT_URL 2>/dev/null || true
-export AWS_PAGER=""
-# A 5xx from ramp must fail the step, not be retried away.
-export AWS_MAX_ATTEMPTS=1
-
-if ! command -v aws >/dev/null 2>&1; then
-  echo "FAIL: the aws command is missing; run: pip install -r tests/requirements.txt" >&2
-  exit 1
-fi
-
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
-touch "$WORK/aws-config" "$WORK/aws-credentials"
-export AWS_CONFIG_FILE="$WORK/aws-config"
-export AWS_SHARED_CREDENTIALS_FILE="$WORK/aws-credentials"
-
-PASSED=0
-LAST_ERR="$WORK/last.err"
-
-pass() {
-  PASSED=$((PASSED + 1))
-  echo "ok ${PASSED} - $*"
-}
-
-fail() {
-  echo "FAIL: $*" >&2
-  if [[ -s "$LAST_ERR" ]]; then
-    echo "--- aws stderr ---" >&2
-    cat "$LAST_ERR" >&2
-  fi
-  echo "${PASSED} passed, 1 failed" >&2
-  exit 1
-}
-
-# `appconfig SUBCOMMAND ARGS...`: runs the CLI against ramp; stdout is the command's output.
-# A failing command fails the walkthrough, naming the command.
-appconfig() {
-  local out
-  if ! out="$(aws --endpoint-url "$ENDPOINT" appconfig "$@" 2>"$LAST_ERR")"; then
-    fail "aws appconfig $1 exited non-zero"
-  fi
-  printf '%s' "$out"
-}
-
-# expect_eq WHAT ACTUAL EXPECTED
-expect_eq() {
-  if [[ "$2" != "$3" ]]; then
-    fail "$1: expected '$3', got '$2'"
-  fi
-}
-
-# expect_match WHAT ACTUAL REGEX
-expect_match() {
-  if [[ ! "$2" =~ $3 ]]; then
-    fail "$1: '$2' does not match /$3/"
-  fi
-}
-
-# expect_contains WHAT HAYSTACK NEEDLE
-expect_contains() {
-  if [[ "$2" != *"$3"* ]]; then
-    fail "$1: '$3' not found in: $2"
-  fi
-}
+TOOLS=(aws)
+# shellcheck source=tests/cli/common.sh
+source "$(dirname "$0")/common.sh"
 
 ID_RE='^[a-z0-9]{4,7}$'
 ALARM_ARN="arn:aws:cloudwatch:us-east-1:000000000000:alarm:errors"
@@ -303,4 +235,4 @@ expect_contains "get-application after delete" "$(cat "$LAST_ERR")" "ResourceNot
 : >"$LAST_ERR"
 pass "delete-application removed shop"
 
-echo "${PASSED} passed, 0 failed"
+summary

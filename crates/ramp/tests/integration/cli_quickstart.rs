@@ -45,3 +45,8 @@ pub fn walkthrough_passes(script: &str) {
         "no `N passed, 0 failed` summary line:\n{stdout}"
     );
 }
+
+#[test]
+fn aws_cli_extensions_walkthrough_passes() {
+    walkthrough_passes("extensions.sh");
+}
