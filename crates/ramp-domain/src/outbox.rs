@@ -40,6 +40,9 @@ pub struct TransitionPayload<'a> {
     /// The position of the first of `events_added` in the deployment's event log (oldest
     /// first), so effects can attach to the events they belong to.
     pub first_event_index: usize,
+    /// Whether an extension applied to the deployment acts on ON_DEPLOYMENT_* points, so that
+    /// the notifications handler skips the others without reading the store.
+    pub has_notifications: bool,
     pub events_added: &'a [DeploymentEvent],
 }
 
@@ -53,6 +56,10 @@ pub fn messages(before: Option<&Deployment>, after: &Deployment, at: Timestamp) 
         to_state: after.state.as_str(),
         percentage_complete: after.percentage_complete,
         first_event_index: known,
+        has_notifications: after
+            .applied_extensions
+            .iter()
+            .any(|a| a.actions.keys().any(|point| point.notifies())),
         events_added: after.event_log.get(known..).unwrap_or_default(),
     };
     // Serializing plain strings and numbers cannot fail; an empty object would still be a

@@ -8,7 +8,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use ramp_clock::SharedClock;
-use ramp_domain::extensions::Ticks;
+use ramp_domain::extensions::{ActionPoint, Ticks};
 use ramp_domain::store::Store;
 use ramp_domain::transition::{Origin, Transition, TransitionSubscriber};
 use tokio::sync::Notify;
@@ -46,7 +46,10 @@ impl TickLoop {
 
     /// Wakes the loop on every transition of the node (subscribe it to the node's transitions).
     pub fn subscriber(&self) -> Arc<dyn TransitionSubscriber> {
-        Arc::new(Wake(self.wake.clone()))
+        Arc::new(Wake {
+            ticks: self.ticks.clone(),
+            notify: self.wake.clone(),
+        })
     }
 
     pub async fn run(self: Arc<Self>, shutdown: impl Future<Output = ()>) {
@@ -73,19 +76,29 @@ impl TickLoop {
     }
 }
 
-struct Wake(Arc<Notify>);
+struct Wake {
+    ticks: Arc<Ticks>,
+    notify: Arc<Notify>,
+}
 
 #[async_trait::async_trait]
 impl TransitionSubscriber for Wake {
     async fn heard(&self, transition: &Transition) {
-        // Only a start adds a deployment to tick; other transitions end or move one. Other
-        // nodes' starts are found at the next lease renewal.
-        if transition.before.is_none() && transition.origin != Origin::Remote {
-            self.0.notify_one();
+        // Only a start adds a deployment to tick, and only one with tick actions; other nodes'
+        // starts are found by a later round (`Ticks::round` reads every few rounds).
+        let ticks = transition
+            .after
+            .applied_extensions
+            .iter()
+            .any(|a| a.actions.contains_key(&ActionPoint::AtDeploymentTick));
+        if ticks && transition.before.is_none() && transition.origin != Origin::Remote {
+            self.ticks.mark_stale();
+            self.notify.notify_one();
         }
     }
 
     async fn missed(&self) {
-        self.0.notify_one();
+        self.ticks.mark_stale();
+        self.notify.notify_one();
     }
 }

@@ -4,6 +4,7 @@
 //! the invocations recorded on the deployment's events.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -122,7 +123,14 @@ pub struct Notifications {
 struct TransitionNews {
     #[serde(default)]
     first_event_index: usize,
+    /// Entries written before the field existed may have actions: look.
+    #[serde(default = "yes")]
+    has_notifications: bool,
     events_added: Vec<AddedEvent>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Deserialize)]
@@ -145,6 +153,9 @@ impl OutboxHandler for Notifications {
         }
         let news: TransitionNews =
             serde_json::from_str(&entry.payload).map_err(|e| format!("unreadable outbox payload: {e}"))?;
+        if !news.has_notifications {
+            return Ok(());
+        }
         let due: Vec<(usize, ActionPoint)> = news
             .events_added
             .iter()
@@ -240,7 +251,13 @@ pub struct Ticks {
     transitions: Arc<Transitions>,
     clock: SharedClock,
     state: Mutex<HashMap<(String, String, i64), TickState>>,
+    stale: AtomicBool,
+    idle_rounds: AtomicU32,
 }
+
+/// Rounds (each lease renewal is one, every 2 s) a leader runs without reading the deployments
+/// in progress when nothing is due and nothing woke it.
+const IDLE_ROUNDS_BETWEEN_READS: u32 = 5;
 
 /// What one tick round did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -264,6 +281,8 @@ impl Ticks {
             transitions,
             clock,
             state: Mutex::new(HashMap::new()),
+            stale: AtomicBool::new(true),
+            idle_rounds: AtomicU32::new(0),
         }
     }
 
@@ -271,9 +290,36 @@ impl Ticks {
         self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// Says that a deployment with tick actions may have started (or that transitions were
+    /// missed): the next round reads the deployments in progress again.
+    pub fn mark_stale(&self) {
+        self.stale.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether a round must read the deployments in progress: it was told to, a tick is due, or
+    /// it has not read them for [`IDLE_ROUNDS_BETWEEN_READS`] rounds (how a leader finds
+    /// deployments other nodes started). Otherwise it answers from what it knows, so an idle
+    /// loop costs nothing even with thousands of deployments in flight.
+    fn must_read(&self, now: Timestamp) -> bool {
+        let woken = self.stale.swap(false, Ordering::SeqCst);
+        let due = self.state().values().any(|s| s.next_at <= now);
+        let idle = self.idle_rounds.fetch_add(1, Ordering::SeqCst) + 1 >= IDLE_ROUNDS_BETWEEN_READS;
+        if woken || due || idle {
+            self.idle_rounds.store(0, Ordering::SeqCst);
+            return true;
+        }
+        false
+    }
+
     /// Runs every tick that is due now.
     pub async fn round(&self) -> store::Result<TickReport> {
         let now = self.clock.now();
+        if !self.must_read(now) {
+            return Ok(TickReport {
+                next_at: self.state().values().map(|s| s.next_at).min(),
+                ..TickReport::default()
+            });
+        }
         let interval = i64::try_from(TICK_INTERVAL.as_millis()).unwrap_or(i64::MAX);
         let ticking: Vec<Deployment> = self
             .store

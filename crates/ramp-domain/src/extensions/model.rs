@@ -76,11 +76,15 @@ impl ActionPoint {
         }
     }
 
-    /// PRE_* actions run inside the request and can refuse it or replace its content.
-    pub fn is_synchronous(self) -> bool {
+    /// ON_DEPLOYMENT_* actions are notifications, delivered from the outbox.
+    pub fn notifies(self) -> bool {
         matches!(
             self,
-            Self::PreCreateHostedConfigurationVersion | Self::PreStartDeployment
+            Self::OnDeploymentStart
+                | Self::OnDeploymentStep
+                | Self::OnDeploymentBaking
+                | Self::OnDeploymentComplete
+                | Self::OnDeploymentRolledBack
         )
     }
 }
