@@ -513,3 +513,82 @@ async fn extensions_and_associations_carry_tags() {
         .unwrap_err();
     assert_eq!(error_code(&gone), "ResourceNotFoundException");
 }
+
+#[tokio::test]
+async fn flag_profiles_apply_the_feature_flags_extension_automatically() {
+    let server = TestServer::start();
+    let client = server.appconfig();
+    let app = new_application(&client).await;
+    let env = client
+        .create_environment()
+        .application_id(&app)
+        .name("prod")
+        .send()
+        .await
+        .unwrap()
+        .id()
+        .unwrap()
+        .to_owned();
+    let flags = new_hosted_profile(&client, &app, Some("AWS.AppConfig.FeatureFlags")).await;
+    client
+        .create_hosted_configuration_version()
+        .application_id(&app)
+        .configuration_profile_id(&flags)
+        .content_type("application/json")
+        .content(aws_sdk_appconfig::primitives::Blob::new(
+            r#"{"version": "1", "flags": {"beta": {"name": "Beta"}}, "values": {"beta": {"enabled": true}}}"#,
+        ))
+        .send()
+        .await
+        .unwrap();
+    let started = client
+        .start_deployment()
+        .application_id(&app)
+        .environment_id(&env)
+        .configuration_profile_id(&flags)
+        .deployment_strategy_id("AppConfig.AllAtOnce")
+        .configuration_version("1")
+        .send()
+        .await
+        .unwrap();
+    let applied = started.applied_extensions();
+    assert_eq!(applied.len(), 1);
+    assert_eq!(applied[0].extension_id(), Some("AWS.AppConfig.FeatureFlags"));
+    assert_eq!(applied[0].version_number(), 1);
+}
+
+#[tokio::test]
+async fn malformed_extension_requests_are_modelled_400s() {
+    let server = TestServer::start();
+    let http = server.http();
+    for (method, path, body, member) in [
+        ("POST", "/extensions", r#"{"Name":"x","Actions":[]}"#, "Actions"),
+        ("POST", "/extensions", r#"{"Name":"x","Actions":{"ON_LUNCH":[{"Uri":"https://a.example"}]}}"#, "Actions"),
+        ("POST", "/extensions", r#"{"Name":"a#b","Actions":{"ON_DEPLOYMENT_START":[{"Uri":"https://a.example"}]}}"#, "Name"),
+        ("POST", "/extensions", r#"{"Name":"x","Actions":{"ON_DEPLOYMENT_START":[{}]}}"#, "Uri"),
+        ("POST", "/extensions", r#"{"Name":"x","Actions":{"ON_DEPLOYMENT_START":[{"Uri":"https://a.example","RoleArn":"nope"}]}}"#, "RoleArn"),
+        ("POST", "/extensionassociations", r#"{"ExtensionIdentifier":"x"}"#, "ResourceIdentifier"),
+        ("GET", "/extensionassociations?resource_identifier=short", "", "ResourceIdentifier"),
+        ("GET", "/extensions?max_results=0", "", "MaxResults"),
+        ("GET", "/extensions?next_token=forged", "", "NextToken"),
+        ("GET", "/extensions/x?version_number=one", "", "VersionNumber"),
+        ("DELETE", "/extensions/x?version=-", "", "VersionNumber"),
+        ("GET", "/extensionassociations/NOT-AN-ID", "", "ExtensionAssociationId"),
+    ] {
+        let response = http
+            .request(method.parse().unwrap(), server.url(path))
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let kind = response
+            .headers()
+            .get("x-amzn-errortype")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let text = response.text().await.unwrap();
+        assert_eq!((status, kind.as_str()), (400, "BadRequestException"), "{method} {path}: {text}");
+        assert!(text.contains(member), "{method} {path}: {text}");
+    }
+}
