@@ -43,6 +43,24 @@ fn start(
         .configuration_version("2")
 }
 
+/// A server, its client, a webhook receiver and a world (application, environment, profile).
+async fn setup() -> (TestServer, Client, Receiver, World) {
+    let server = server();
+    let client = server.appconfig();
+    let receiver = Receiver::start().await;
+    let w = world(&client).await;
+    (server, client, receiver, w)
+}
+
+/// An extension named `name` acting at `points` through `uri`, associated with `resource_arn`:
+/// its ID and the association's.
+async fn hook(client: &Client, name: &str, points: &[ActionPoint], uri: &str, resource_arn: &str) -> (String, String) {
+    let ext = new_extension(client, name, points, uri, &[]).await;
+    let id = ext.id().unwrap().to_owned();
+    let association = associate(client, &id, resource_arn, &[]).await;
+    (id, association)
+}
+
 /// Polls GetDeployment until `done` holds for it (another task records invocations).
 async fn deployment_until(
     client: &Client,
@@ -74,18 +92,14 @@ fn invocations_of(
 
 #[tokio::test]
 async fn every_notification_point_reaches_the_webhook_signed_and_is_recorded_on_its_event() {
-    let server = server();
-    let client = server.appconfig();
-    let receiver = Receiver::start().await;
-    let w = world(&client).await;
+    let (server, client, receiver, w) = setup().await;
     let points = [
         ActionPoint::OnDeploymentStart,
         ActionPoint::OnDeploymentStep,
         ActionPoint::OnDeploymentBaking,
         ActionPoint::OnDeploymentComplete,
     ];
-    let ext = new_extension(&client, "notify", &points, &receiver.url("/hooks"), &[]).await;
-    let association = associate(&client, ext.id().unwrap(), &app_arn(&w.app), &[]).await;
+    let (ext_id, association) = hook(&client, "notify", &points, &receiver.url("/hooks"), &app_arn(&w.app)).await;
     let strategy_id = strategy(&client, 2, GrowthType::Linear, 50.0, 1).await;
     let number = start(&client, &w, &strategy_id)
         .send()
@@ -145,12 +159,12 @@ async fn every_notification_point_reaches_the_webhook_signed_and_is_recorded_on_
     .await;
     let applied = d.applied_extensions();
     assert_eq!(applied.len(), 1);
-    assert_eq!(applied[0].extension_id(), ext.id());
+    assert_eq!(applied[0].extension_id(), Some(ext_id.as_str()));
     assert_eq!(applied[0].extension_association_id(), Some(association.as_str()));
     assert_eq!(applied[0].version_number(), 1);
     let completed = invocations_of(&d, DeploymentEventType::DeploymentCompleted);
     assert_eq!(completed.len(), 1);
-    assert_eq!(completed[0].extension_identifier(), ext.id());
+    assert_eq!(completed[0].extension_identifier(), Some(ext_id.as_str()));
     assert_eq!(completed[0].uri(), Some(receiver.url("/hooks").as_str()));
     assert_eq!(completed[0].error_code(), None);
     let last_id = received[4].header("x-ramp-invocation-id");
@@ -159,19 +173,15 @@ async fn every_notification_point_reaches_the_webhook_signed_and_is_recorded_on_
 
 #[tokio::test]
 async fn pre_start_deployment_actions_refuse_the_deployment_or_replace_its_content() {
-    let server = server();
-    let client = server.appconfig();
-    let receiver = Receiver::start().await;
-    let w = world(&client).await;
-    let ext = new_extension(
+    let (server, client, receiver, w) = setup().await;
+    hook(
         &client,
         "gate",
         &[ActionPoint::PreStartDeployment],
         &receiver.url("/gate"),
-        &[],
+        &env_arn(&w),
     )
     .await;
-    associate(&client, ext.id().unwrap(), &env_arn(&w), &[]).await;
 
     receiver.once("/gate", Reply::Status(500));
     let refused = start(&client, &w, "AppConfig.AllAtOnce").send().await.unwrap_err();
@@ -336,19 +346,15 @@ async fn ticks_roll_back_on_a_directive_an_error_or_a_timeout() {
 
 #[tokio::test]
 async fn failed_notifications_are_retried_with_the_same_invocation_id() {
-    let server = server();
-    let client = server.appconfig();
-    let receiver = Receiver::start().await;
-    let w = world(&client).await;
-    let ext = new_extension(
+    let (server, client, receiver, w) = setup().await;
+    hook(
         &client,
         "flaky",
         &[ActionPoint::OnDeploymentStart],
         &receiver.url("/flaky"),
-        &[],
+        &app_arn(&w.app),
     )
     .await;
-    associate(&client, ext.id().unwrap(), &app_arn(&w.app), &[]).await;
     receiver.once("/flaky", Reply::Status(503));
     receiver.once("/flaky", Reply::Status(503));
     let number = start(&client, &w, "AppConfig.AllAtOnce")
@@ -392,19 +398,15 @@ async fn failed_notifications_are_retried_with_the_same_invocation_id() {
 
 #[tokio::test]
 async fn a_notification_pending_at_kill_9_is_delivered_after_restart() {
-    let mut server = server();
-    let client = server.appconfig();
-    let receiver = Receiver::start().await;
-    let w = world(&client).await;
-    let ext = new_extension(
+    let (mut server, client, receiver, w) = setup().await;
+    hook(
         &client,
         "durable",
         &[ActionPoint::OnDeploymentStart],
         &receiver.url("/durable"),
-        &[],
+        &app_arn(&w.app),
     )
     .await;
-    associate(&client, ext.id().unwrap(), &app_arn(&w.app), &[]).await;
     receiver.always("/durable", Reply::Status(503));
     start(&client, &w, "AppConfig.AllAtOnce").send().await.unwrap();
     let first = receiver.wait_for("/durable", 1).await;

@@ -563,12 +563,42 @@ async fn malformed_extension_requests_are_modelled_400s() {
     let http = server.http();
     for (method, path, body, member) in [
         ("POST", "/extensions", r#"{"Name":"x","Actions":[]}"#, "Actions"),
-        ("POST", "/extensions", r#"{"Name":"x","Actions":{"ON_LUNCH":[{"Uri":"https://a.example"}]}}"#, "Actions"),
-        ("POST", "/extensions", r#"{"Name":"a#b","Actions":{"ON_DEPLOYMENT_START":[{"Uri":"https://a.example"}]}}"#, "Name"),
-        ("POST", "/extensions", r#"{"Name":"x","Actions":{"ON_DEPLOYMENT_START":[{}]}}"#, "Uri"),
-        ("POST", "/extensions", r#"{"Name":"x","Actions":{"ON_DEPLOYMENT_START":[{"Uri":"https://a.example","RoleArn":"nope"}]}}"#, "RoleArn"),
-        ("POST", "/extensionassociations", r#"{"ExtensionIdentifier":"x"}"#, "ResourceIdentifier"),
-        ("GET", "/extensionassociations?resource_identifier=short", "", "ResourceIdentifier"),
+        (
+            "POST",
+            "/extensions",
+            r#"{"Name":"x","Actions":{"ON_LUNCH":[{"Uri":"https://a.example"}]}}"#,
+            "Actions",
+        ),
+        (
+            "POST",
+            "/extensions",
+            r#"{"Name":"a#b","Actions":{"ON_DEPLOYMENT_START":[{"Uri":"https://a.example"}]}}"#,
+            "Name",
+        ),
+        (
+            "POST",
+            "/extensions",
+            r#"{"Name":"x","Actions":{"ON_DEPLOYMENT_START":[{}]}}"#,
+            "Uri",
+        ),
+        (
+            "POST",
+            "/extensions",
+            r#"{"Name":"x","Actions":{"ON_DEPLOYMENT_START":[{"Uri":"https://a.example","RoleArn":"nope"}]}}"#,
+            "RoleArn",
+        ),
+        (
+            "POST",
+            "/extensionassociations",
+            r#"{"ExtensionIdentifier":"x"}"#,
+            "ResourceIdentifier",
+        ),
+        (
+            "GET",
+            "/extensionassociations?resource_identifier=short",
+            "",
+            "ResourceIdentifier",
+        ),
         ("GET", "/extensions?max_results=0", "", "MaxResults"),
         ("GET", "/extensions?next_token=forged", "", "NextToken"),
         ("GET", "/extensions/x?version_number=one", "", "VersionNumber"),
@@ -588,7 +618,11 @@ async fn malformed_extension_requests_are_modelled_400s() {
             .map(|v| v.to_str().unwrap().to_owned())
             .unwrap_or_default();
         let text = response.text().await.unwrap();
-        assert_eq!((status, kind.as_str()), (400, "BadRequestException"), "{method} {path}: {text}");
+        assert_eq!(
+            (status, kind.as_str()),
+            (400, "BadRequestException"),
+            "{method} {path}: {text}"
+        );
         assert!(text.contains(member), "{method} {path}: {text}");
     }
 }
