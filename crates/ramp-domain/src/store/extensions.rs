@@ -18,6 +18,18 @@ pub enum ExtensionRef {
     Name(String),
 }
 
+/// The number of the next version of an existing extension whose latest version is `actual`,
+/// given the caller's `Latest-Version-Number` (the rule of `create_extension`, in one place for
+/// every backend).
+pub fn next_extension_version(latest_version_number: Option<i64>, actual: i64) -> Result<i64> {
+    use super::{Conflict, Error, ResourceKind};
+    match latest_version_number {
+        None => Err(Error::Conflict(Conflict::AlreadyExists(ResourceKind::Extension))),
+        Some(expected) if expected != actual => Err(Error::Conflict(Conflict::LatestVersion { expected, actual })),
+        Some(_) => Ok(actual + 1),
+    }
+}
+
 #[async_trait]
 pub trait ExtensionStore: Send + Sync + 'static {
     /// Stores a new version of an extension and returns it as stored, with its tags under

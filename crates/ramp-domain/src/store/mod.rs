@@ -18,7 +18,7 @@ pub use access_log::AccessLogBatch;
 pub use amplify::AmplifyStore;
 pub use appconfig::AppConfigStore;
 pub use cluster::{Change, ClusterStore, Lease};
-pub use extensions::{ExtensionRef, ExtensionStore};
+pub use extensions::{ExtensionRef, ExtensionStore, next_extension_version};
 pub use outbox::{OutboxEntry, OutboxStatus, OutboxStore};
 pub use tags::{TagStore, TaggedResource};
 pub use write::{DeploymentWrite, Precondition, Refusal};

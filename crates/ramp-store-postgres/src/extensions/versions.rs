@@ -7,7 +7,7 @@
 
 use ramp_domain::entities::Tags;
 use ramp_domain::extensions::Extension;
-use ramp_domain::store::{Conflict, Error, ExtensionRef, Listed, ResourceKind, Result, Slice};
+use ramp_domain::store::{Conflict, Error, ExtensionRef, Listed, ResourceKind, Result, Slice, next_extension_version};
 use sqlx::{PgConnection, PgExecutor, query};
 
 use crate::rows::{after_ascending, each, limit};
@@ -66,13 +66,7 @@ pub(super) async fn create(
             )
             .await?;
             let actual = get::<Option<i64>>(&latest, 0)?.unwrap_or(0);
-            match latest_version_number {
-                None => return Err(Error::Conflict(Conflict::AlreadyExists(ResourceKind::Extension))),
-                Some(expected) if expected != actual => {
-                    return Err(Error::Conflict(Conflict::LatestVersion { expected, actual }));
-                }
-                Some(_) => (id, actual + 1),
-            }
+            (id, next_extension_version(latest_version_number, actual)?)
         }
     };
     let stored = Extension {

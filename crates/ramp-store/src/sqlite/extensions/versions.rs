@@ -3,7 +3,7 @@
 
 use ramp_domain::entities::Tags;
 use ramp_domain::extensions::Extension;
-use ramp_domain::store::{Conflict, Error, ExtensionRef, Listed, ResourceKind, Result, Slice};
+use ramp_domain::store::{Conflict, Error, ExtensionRef, Listed, ResourceKind, Result, Slice, next_extension_version};
 use rusqlite::{Connection, params};
 
 use crate::rows::{after_ascending, limit};
@@ -49,13 +49,7 @@ pub(super) fn create(
         }
         Some(id) => {
             let actual = latest_number(conn, &new.region, &id)?;
-            match latest_version_number {
-                None => return Err(Error::Conflict(Conflict::AlreadyExists(ResourceKind::Extension))),
-                Some(expected) if expected != actual => {
-                    return Err(Error::Conflict(Conflict::LatestVersion { expected, actual }));
-                }
-                Some(_) => (id, actual + 1),
-            }
+            (id, next_extension_version(latest_version_number, actual)?)
         }
     };
     let stored = Extension {
