@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use futures::StreamExt;
 use ramp_clock::{SharedClock, Timestamp};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -65,6 +66,23 @@ fn region_of(arn: &str) -> Option<&str> {
 /// The payload's subject for a deployment, with names read from the store (IDs stand in for
 /// names of resources deleted meanwhile).
 async fn subject_of(store: &dyn Store, deployment: &Deployment) -> store::Result<Subject> {
+    let names = names_of(store, deployment).await?;
+    Ok(for_deployment(&names, deployment))
+}
+
+/// The payload's subject of `deployment` from the names of its application, environment and
+/// profile (`names_of`, which deployments of the same ones share).
+fn for_deployment(names: &Subject, deployment: &Deployment) -> Subject {
+    Subject {
+        deployment_number: Some(deployment.deployment_number),
+        configuration_version: Some(deployment.configuration_version.clone()),
+        description: deployment.description.clone(),
+        ..names.clone()
+    }
+}
+
+/// What the store knows of a deployment's application, environment and profile.
+async fn names_of(store: &dyn Store, deployment: &Deployment) -> store::Result<Subject> {
     let region = deployment
         .applied_extensions
         .iter()
@@ -88,9 +106,9 @@ async fn subject_of(store: &dyn Store, deployment: &Deployment) -> store::Result
             Some(deployment.configuration_name.clone()),
         ),
         configuration_profile_type: profile.and_then(|p| p.profile_type),
-        deployment_number: Some(deployment.deployment_number),
-        configuration_version: Some(deployment.configuration_version.clone()),
-        description: deployment.description.clone(),
+        deployment_number: None,
+        configuration_version: None,
+        description: None,
         deployment_state: None,
         percentage_complete: None,
     })
@@ -255,6 +273,17 @@ pub struct Ticks {
     idle_rounds: AtomicU32,
 }
 
+/// What one deployment's tick did.
+struct Ticked {
+    invoked: usize,
+    rolled_back: bool,
+    /// Invocations to record (the round writes them together).
+    records: Vec<RecordedInvocation>,
+}
+
+/// Deployments ticked at the same time.
+const TICK_CONCURRENCY: usize = 64;
+
 /// Rounds (each lease renewal is one, every 2 s) a leader runs without reading the deployments
 /// in progress when nothing is due and nothing woke it.
 const IDLE_ROUNDS_BETWEEN_READS: u32 = 5;
@@ -346,21 +375,54 @@ impl Ticks {
             }
             report.next_at = state.values().map(|s| s.next_at).min();
         }
-        let ticking: Vec<_> = due.iter().map(|d| self.tick(d, now)).collect();
-        let outcomes = futures::future::join_all(ticking).await;
+        // Deployments of one application, environment and profile share their names: read once.
+        let mut names: HashMap<(&str, &str, &str), Subject> = HashMap::new();
+        for d in &due {
+            let names_key = (
+                d.application_id.as_str(),
+                d.environment_id.as_str(),
+                d.configuration_profile_id.as_str(),
+            );
+            if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(names_key) {
+                slot.insert(names_of(self.store.as_ref(), d).await?);
+            }
+        }
+        // A bounded number at a time, like the outbox: a round of thousands of deployments must
+        // not open thousands of connections at once on the engine's cores.
+        let ticking: Vec<_> = due
+            .iter()
+            .filter_map(|d| {
+                let names_key = (
+                    d.application_id.as_str(),
+                    d.environment_id.as_str(),
+                    d.configuration_profile_id.as_str(),
+                );
+                let subject = for_deployment(names.get(&names_key)?, d);
+                Some(self.tick(d, subject, now))
+            })
+            .collect();
+        let outcomes: Vec<store::Result<Ticked>> = futures::stream::iter(ticking)
+            .buffer_unordered(TICK_CONCURRENCY)
+            .collect()
+            .await;
+        let mut records = Vec::new();
         for outcome in outcomes {
-            let (invoked, rolled_back) = outcome?;
-            report.invoked += invoked;
-            report.rolled_back += usize::from(rolled_back);
+            let ticked = outcome?;
+            report.invoked += ticked.invoked;
+            report.rolled_back += usize::from(ticked.rolled_back);
+            records.extend(ticked.records);
+        }
+        // The round's invocations in one write.
+        if !records.is_empty() {
+            self.store.record_invocations(&records).await?;
         }
         Ok(report)
     }
 
     /// One tick of one deployment: every tick action in parallel; the first failure or
-    /// `ROLL_BACK` rolls it back. Returns (actions invoked, whether it rolled back).
-    async fn tick(&self, deployment: &Deployment, now: Timestamp) -> store::Result<(usize, bool)> {
+    /// `ROLL_BACK` rolls it back.
+    async fn tick(&self, deployment: &Deployment, mut subject: Subject, now: Timestamp) -> store::Result<Ticked> {
         let point = ActionPoint::AtDeploymentTick;
-        let mut subject = subject_of(self.store.as_ref(), deployment).await?;
         subject.deployment_state = Some(deployment.state.as_str());
         subject.percentage_complete = Some(deployment.percentage_complete);
         let timeout = self.runner.timeouts.tick;
@@ -408,27 +470,32 @@ impl Ticks {
         }
         if let Some((invocation, reason)) = rollback {
             let rolled_back = self.roll_back(deployment, invocation, reason, now).await?;
-            return Ok((invoked, rolled_back));
+            return Ok(Ticked {
+                invoked,
+                rolled_back,
+                records: Vec::new(),
+            });
         }
-        self.record_continued(deployment, continued).await?;
-        Ok((invoked, false))
+        Ok(Ticked {
+            invoked,
+            rolled_back: false,
+            records: self.to_record(deployment, continued),
+        })
     }
 
-    /// Records the tick's invocations on the deployment's latest event, once per event.
-    async fn record_continued(&self, deployment: &Deployment, invocations: Vec<ActionInvocation>) -> store::Result<()> {
+    /// What to record of a tick that continued: its invocations, on the deployment's latest
+    /// event, once per event.
+    fn to_record(&self, deployment: &Deployment, invocations: Vec<ActionInvocation>) -> Vec<RecordedInvocation> {
         let latest = deployment.event_log.len().saturating_sub(1);
-        {
-            let mut state = self.state();
-            let Some(entry) = state.get_mut(&key(deployment)) else {
-                return Ok(());
-            };
-            if entry.recorded_event == Some(latest) {
-                return Ok(());
-            }
-            entry.recorded_event = Some(latest);
+        let mut state = self.state();
+        let Some(entry) = state.get_mut(&key(deployment)) else {
+            return Vec::new();
+        };
+        if entry.recorded_event == Some(latest) {
+            return Vec::new();
         }
-        let recorded: Vec<_> = invocations.into_iter().map(|i| record(deployment, latest, i)).collect();
-        self.store.record_invocations(&recorded).await
+        entry.recorded_event = Some(latest);
+        invocations.into_iter().map(|i| record(deployment, latest, i)).collect()
     }
 
     /// Rolls `deployment` back with the invocation that decided it on the ROLLBACK_STARTED
