@@ -55,7 +55,29 @@ const NOTIFY_POINTS: [(&str, &str); 4] = [
 const TICK_ACTION: &str = "tick";
 const TICK_INTERVAL_RAMP: Duration = Duration::from_secs(60);
 
+/// Which of the extension's actions the run has (both by default; one alone tells which costs
+/// the engine what).
+#[derive(Clone, Copy, Debug)]
+pub struct Actions {
+    /// ON_DEPLOYMENT_START/STEP/BAKING/COMPLETE.
+    pub notify: bool,
+    /// AT_DEPLOYMENT_TICK.
+    pub tick: bool,
+}
+
+impl Actions {
+    fn describe(self) -> &'static str {
+        match (self.notify, self.tick) {
+            (true, true) => "ON_DEPLOYMENT_START/STEP/BAKING/COMPLETE and AT_DEPLOYMENT_TICK",
+            (true, false) => "ON_DEPLOYMENT_START/STEP/BAKING/COMPLETE only (no tick action)",
+            (false, true) => "AT_DEPLOYMENT_TICK only (no ON_* action)",
+            (false, false) => "no point at all",
+        }
+    }
+}
+
 pub struct Outcome {
+    pub actions: Actions,
     pub baseline: engine::Outcome,
     pub with: engine::Outcome,
     pub deliveries: Deliveries,
@@ -128,7 +150,12 @@ impl ClockMap {
 }
 
 /// Runs the baseline, then the run with the extension.
-pub fn run(binary: &Path, settings: &engine::Settings, generator: &tokio::runtime::Runtime) -> anyhow::Result<Outcome> {
+pub fn run(
+    binary: &Path,
+    settings: &engine::Settings,
+    actions: Actions,
+    generator: &tokio::runtime::Runtime,
+) -> anyhow::Result<Outcome> {
     eprintln!("extensions: baseline run, without extensions…");
     let baseline = engine::run(binary, settings, generator)?;
     eprintln!(
@@ -140,6 +167,7 @@ pub fn run(binary: &Path, settings: &engine::Settings, generator: &tokio::runtim
         url: format!("http://{}/hook", receiver.addr),
         receiver: &receiver,
         settings: settings.clone(),
+        actions,
         anchor: None,
         max_pending: 0,
         max_age_ramp_millis: 0,
@@ -149,6 +177,7 @@ pub fn run(binary: &Path, settings: &engine::Settings, generator: &tokio::runtim
     let (with, deliveries) = engine::run_with(binary, settings, &mut hooks, generator)?;
     receiver.stop()?;
     Ok(Outcome {
+        actions,
         baseline,
         with,
         deliveries,
@@ -159,6 +188,7 @@ struct WithExtension<'a> {
     url: String,
     receiver: &'a Receiver,
     settings: engine::Settings,
+    actions: Actions,
     anchor: Option<ClockSample>,
     max_pending: u64,
     max_age_ramp_millis: i64,
@@ -171,13 +201,17 @@ impl Hooks for WithExtension<'_> {
 
     async fn prepare(&mut self, ramp: &Fixtures) -> anyhow::Result<()> {
         let mut actions = serde_json::Map::new();
-        for (point, name) in NOTIFY_POINTS {
-            actions.insert(point.to_owned(), json!([{ "Name": name, "Uri": self.url }]));
+        if self.actions.notify {
+            for (point, name) in NOTIFY_POINTS {
+                actions.insert(point.to_owned(), json!([{ "Name": name, "Uri": self.url }]));
+            }
         }
-        actions.insert(
-            "AT_DEPLOYMENT_TICK".to_owned(),
-            json!([{ "Name": TICK_ACTION, "Uri": self.url }]),
-        );
+        if self.actions.tick {
+            actions.insert(
+                "AT_DEPLOYMENT_TICK".to_owned(),
+                json!([{ "Name": TICK_ACTION, "Uri": self.url }]),
+            );
+        }
         let create = Template::signed(
             Method::POST,
             ramp.addr,
@@ -211,7 +245,11 @@ impl Hooks for WithExtension<'_> {
     }
 
     async fn settle(&mut self, ramp: &Fixtures) -> anyhow::Result<()> {
-        let expected = self.settings.deployments as u64 * (self.settings.milestones_per_deployment() + 1);
+        let expected = if self.actions.notify {
+            self.settings.deployments as u64 * (self.settings.milestones_per_deployment() + 1)
+        } else {
+            0
+        };
         let began = Instant::now();
         let template = Template::signed(Method::GET, ramp.addr, "/_ramp/engine", None)?;
         loop {
@@ -262,7 +300,7 @@ impl Hooks for WithExtension<'_> {
                 not_complete += 1;
             }
             for event in &log.events {
-                if event.event_type == "ROLLBACK_STARTED" {
+                if event.event_type == "ROLLBACK_STARTED" || !self.actions.notify {
                     continue;
                 }
                 expected += 1;
@@ -668,14 +706,23 @@ pub fn print_report(outcome: &Outcome, ramp_bin: &Path) {
     let mb = |bytes: u64| bytes as f64 / 1_000_000.0;
     let share = |cpu: Duration, wall: Duration| 100.0 * cpu.as_secs_f64() / (wall.as_secs_f64() * engine::TARGET_CORES);
     let ratio = outcome.p99_ratio();
-    let per_deployment = s.milestones_per_deployment() + 1;
+    let per_deployment = if outcome.actions.notify {
+        s.milestones_per_deployment() + 1
+    } else {
+        0
+    };
 
     println!();
     println!(
         "Extensions: {} deployments in flight (LINEAR {} % over {} min, {} min bake, `--time-scale {}`), \
          once without extensions and once with one extension on the application whose webhook actions \
-         fire at ON_DEPLOYMENT_START/STEP/BAKING/COMPLETE and AT_DEPLOYMENT_TICK (a receiver in ramp-bench):",
-        s.deployments, s.growth_factor, s.duration_minutes, s.bake_minutes, s.time_scale
+         fire at {} (a receiver in ramp-bench):",
+        s.deployments,
+        s.growth_factor,
+        s.duration_minutes,
+        s.bake_minutes,
+        s.time_scale,
+        outcome.actions.describe()
     );
     println!();
     println!("| Measure | Without extensions | With the webhook extension |");

@@ -104,6 +104,10 @@ struct Args {
     /// engine scenario's `--engine-*`).
     #[arg(long, default_value_t = 1_000)]
     extensions_deployments: usize,
+    /// Extensions scenario: the extension's actions (`notify`: ON_DEPLOYMENT_START/STEP/BAKING/
+    /// COMPLETE; `tick`: AT_DEPLOYMENT_TICK); one alone shows which costs the engine what.
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [ExtensionAction::Notify, ExtensionAction::Tick])]
+    extensions_actions: Vec<ExtensionAction>,
     /// Hosting scenarios: the seed of the generated sites.
     #[arg(long, default_value_t = 10)]
     hosting_seed: u64,
@@ -138,6 +142,12 @@ enum Part {
     Deploy,
     /// Amplify Hosting: RSS while serving 10,000 files, default and small site cache.
     Memory,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ExtensionAction {
+    Notify,
+    Tick,
 }
 
 impl Part {
@@ -359,7 +369,16 @@ fn main() -> anyhow::Result<()> {
         None
     };
     let extensions = if args.runs(Part::Extensions) {
-        Some(extensions::run(&binary, &args.extensions_settings(), &generator)?)
+        let actions = extensions::Actions {
+            notify: args.extensions_actions.contains(&ExtensionAction::Notify),
+            tick: args.extensions_actions.contains(&ExtensionAction::Tick),
+        };
+        Some(extensions::run(
+            &binary,
+            &args.extensions_settings(),
+            actions,
+            &generator,
+        )?)
     } else {
         None
     };
