@@ -13,6 +13,7 @@
 //! milliseconds (ramp divides by the time scale). The benchmark only drives the load and reads it.
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -133,8 +134,68 @@ pub struct Outcome {
     pub load_before: Option<String>,
 }
 
+/// What another scenario adds to this one's run (the `extensions` part): `ramp serve` flags,
+/// resources made before the environments, a wait once every milestone is applied, and reads
+/// while ramp is still up. `()` adds nothing.
+pub(crate) trait Hooks {
+    type Output;
+
+    /// Flags added to [`Settings::serve_args`].
+    fn serve_args(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// Once the application exists, before the environments and deployments.
+    async fn prepare(&mut self, _ramp: &Fixtures) -> anyhow::Result<()> {
+        Ok(())
+    }
+
+    /// Every answer of `GET /_ramp/engine` while the deployments roll out.
+    fn observe(&mut self, _engine: &serde_json::Value) {}
+
+    /// Once the engine counted every milestone, before the run's last CPU mark: waits for what
+    /// else the run must finish.
+    async fn settle(&mut self, _ramp: &Fixtures) -> anyhow::Result<()> {
+        Ok(())
+    }
+
+    /// After the run's figures are taken, ramp still up.
+    async fn inspect(&mut self, _ramp: &Fixtures, _started: &Started) -> anyhow::Result<Self::Output>;
+}
+
+impl Hooks for () {
+    type Output = ();
+
+    async fn inspect(&mut self, _ramp: &Fixtures, _started: &Started) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
+/// The running ramp and the fixtures every deployment shares.
+pub(crate) struct Fixtures {
+    pub client: HttpClient,
+    pub addr: SocketAddr,
+    pub application_id: String,
+}
+
+/// The deployments the run started: `numbers[i]` in `environment_ids[i]`.
+pub(crate) struct Started {
+    pub environment_ids: Arc<Vec<String>>,
+    pub numbers: Vec<u64>,
+}
+
 /// Runs the scenario on `generator` against a fresh `ramp serve`.
 pub fn run(binary: &Path, settings: &Settings, generator: &tokio::runtime::Runtime) -> anyhow::Result<Outcome> {
+    run_with(binary, settings, &mut (), generator).map(|(outcome, ())| outcome)
+}
+
+/// [`run`] with `hooks`; its outcome and what `hooks.inspect` found.
+pub(crate) fn run_with<H: Hooks>(
+    binary: &Path,
+    settings: &Settings,
+    hooks: &mut H,
+    generator: &tokio::runtime::Runtime,
+) -> anyhow::Result<(Outcome, H::Output)> {
     ensure!(settings.deployments > 0, "--engine-deployments must be at least 1");
     ensure!(
         settings.time_scale > 0.0 && settings.time_scale.is_finite(),
@@ -144,7 +205,8 @@ pub fn run(binary: &Path, settings: &Settings, generator: &tokio::runtime::Runti
         .ok()
         .and_then(|l| l.split_whitespace().next().map(str::to_owned));
     let clock_ticks = clock_ticks_per_second();
-    let serve_args = settings.serve_args();
+    let mut serve_args = settings.serve_args();
+    serve_args.extend(hooks.serve_args());
     let spawned = Instant::now();
     let ramp = RampProcess::start_with(binary, &serve_args)?;
     let pid = ramp.pid();
@@ -153,13 +215,13 @@ pub fn run(binary: &Path, settings: &Settings, generator: &tokio::runtime::Runti
         ramp.base_url(),
         serve_args.join(" ")
     );
-    let outcome = generator.block_on(drive(&ramp, settings, clock_ticks, spawned))?;
-    let (environments, starts, rollout_wall, lag, spot_checks, cpu_marks) = outcome;
+    let outcome = generator.block_on(drive(&ramp, settings, hooks, clock_ticks, spawned))?;
+    let (environments, starts, rollout_wall, lag, spot_checks, cpu_marks, inspected) = outcome;
     let peak_rss_bytes = peak_rss_bytes(pid)?;
     let [at_ready, after_envs, after_starts, at_done] = cpu_marks;
     let total_wall = at_done.at - spawned;
     drop(ramp);
-    Ok(Outcome {
+    let outcome = Outcome {
         settings: settings.clone(),
         serve_args,
         environments: Phase {
@@ -179,7 +241,8 @@ pub fn run(binary: &Path, settings: &Settings, generator: &tokio::runtime::Runti
         peak_rss_bytes,
         spot_checks,
         load_before,
-    })
+    };
+    Ok((outcome, inspected))
 }
 
 /// ramp's CPU time so far, at one instant.
@@ -189,9 +252,15 @@ struct Mark {
     at: Instant,
 }
 
-type Driven = (Phase, Phase, Duration, Lag, Vec<String>, [Mark; 4]);
+type Driven<T> = (Phase, Phase, Duration, Lag, Vec<String>, [Mark; 4], T);
 
-async fn drive(ramp: &RampProcess, settings: &Settings, clock_ticks: f64, spawned: Instant) -> anyhow::Result<Driven> {
+async fn drive<H: Hooks>(
+    ramp: &RampProcess,
+    settings: &Settings,
+    hooks: &mut H,
+    clock_ticks: f64,
+    spawned: Instant,
+) -> anyhow::Result<Driven<H::Output>> {
     let pid = ramp.pid();
     let mark = || -> anyhow::Result<Mark> {
         Ok(Mark {
@@ -209,6 +278,12 @@ async fn drive(ramp: &RampProcess, settings: &Settings, clock_ticks: f64, spawne
     let application_id =
         crate::fixtures::created_id(load::send_once(&client, &create_app).await?, "CreateApplication")?;
     let profile_id = crate::fixtures::hosted_profile(&client, addr, &application_id, "flags").await?;
+    let fixtures = Fixtures {
+        client: client.clone(),
+        addr,
+        application_id: application_id.clone(),
+    };
+    hooks.prepare(&fixtures).await?;
     let create_strategy = Template::signed(
         Method::POST,
         addr,
@@ -303,7 +378,8 @@ async fn drive(ramp: &RampProcess, settings: &Settings, clock_ticks: f64, spawne
     let lag_template = Template::signed(Method::GET, addr, "/_ramp/engine", None)?;
     let mut last_report = Instant::now();
     let lag = loop {
-        let lag = engine_lag(&client, &lag_template).await?;
+        let (lag, engine) = engine_lag(&client, &lag_template).await?;
+        hooks.observe(&engine);
         if lag.count >= expected {
             break lag;
         }
@@ -329,6 +405,7 @@ async fn drive(ramp: &RampProcess, settings: &Settings, clock_ticks: f64, spawne
         }
         tokio::time::sleep(POLL_EVERY).await;
     };
+    hooks.settle(&fixtures).await?;
     let at_done = mark()?;
 
     // The engine's count says every milestone is durable; the AWS API must agree.
@@ -362,6 +439,11 @@ async fn drive(ramp: &RampProcess, settings: &Settings, clock_ticks: f64, spawne
         spot_checks.push(state);
     }
 
+    let started = Started {
+        environment_ids,
+        numbers,
+    };
+    let inspected = hooks.inspect(&fixtures, &started).await?;
     let rollout_wall = at_done.at - after_starts.at;
     Ok((
         environments,
@@ -370,6 +452,7 @@ async fn drive(ramp: &RampProcess, settings: &Settings, clock_ticks: f64, spawne
         lag,
         spot_checks,
         [at_ready, after_envs, after_starts, at_done],
+        inspected,
     ))
 }
 
@@ -444,7 +527,8 @@ where
     ))
 }
 
-async fn engine_lag(client: &HttpClient, template: &Template) -> anyhow::Result<Lag> {
+/// ramp's lag figures and the whole answer of `GET /_ramp/engine`.
+pub(crate) async fn engine_lag(client: &HttpClient, template: &Template) -> anyhow::Result<(Lag, serde_json::Value)> {
     let (status, body) = load::send_once(client, template).await?;
     ensure!(
         status == StatusCode::OK,
@@ -458,12 +542,13 @@ async fn engine_lag(client: &HttpClient, template: &Template) -> anyhow::Result<
             .as_u64()
             .with_context(|| format!("GET /_ramp/engine answered without Lag.{name}: {value}"))
     };
-    Ok(Lag {
+    let lag = Lag {
         count: field("Count")?,
         p50_millis: field("P50Millis")?,
         p99_millis: field("P99Millis")?,
         max_millis: field("MaxMillis")?,
-    })
+    };
+    Ok((lag, value))
 }
 
 /// `sysconf(_SC_CLK_TCK)` through `getconf`, read once: the unit of `/proc/PID/stat` times.
@@ -500,7 +585,7 @@ pub(crate) fn cpu_time(pid: u32, clock_ticks: f64) -> anyhow::Result<Duration> {
 }
 
 /// VmHWM (the peak resident set size) of process `pid`, from `/proc/PID/status`.
-fn peak_rss_bytes(pid: u32) -> anyhow::Result<u64> {
+pub(crate) fn peak_rss_bytes(pid: u32) -> anyhow::Result<u64> {
     let path = format!("/proc/{pid}/status");
     let status = std::fs::read_to_string(&path).with_context(|| format!("reading {path}"))?;
     let kib = status

@@ -7,7 +7,8 @@
 //! GetLatestConfiguration with real chained tokens, at its maximum rate and at half of it. Last,
 //! the deployment-engine scenario (see [`engine`]) puts thousands of deployments in flight on an
 //! accelerated clock and reports how late their steps are applied, with ramp's CPU time and peak
-//! memory.
+//! memory. The `extensions` part runs that scenario twice, without extensions and with a webhook
+//! extension at every ON_* point and at every tick (see [`extensions`]).
 //!
 //! With `--database-url`, two more parts run on PostgreSQL: `stores` (see [`stores`]) measures
 //! the control-plane read and write on SQLite and on PostgreSQL side by side, and `nodes` (see
@@ -21,6 +22,7 @@ mod ceiling;
 mod controlplane;
 mod dataplane;
 mod engine;
+mod extensions;
 mod fixtures;
 mod hosting;
 mod load;
@@ -98,6 +100,14 @@ struct Args {
     /// Engine scenario: the strategy's FinalBakeTimeInMinutes (ramp-clock minutes).
     #[arg(long, default_value_t = 2)]
     engine_bake_minutes: i64,
+    /// Extensions scenario: deployments in flight at once (the rest of its settings are the
+    /// engine scenario's `--engine-*`).
+    #[arg(long, default_value_t = 1_000)]
+    extensions_deployments: usize,
+    /// Extensions scenario: the extension's actions (`notify`: ON_DEPLOYMENT_START/STEP/BAKING/
+    /// COMPLETE; `tick`: AT_DEPLOYMENT_TICK); one alone shows which costs the engine what.
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [ExtensionAction::Notify, ExtensionAction::Tick])]
+    extensions_actions: Vec<ExtensionAction>,
     /// Hosting scenarios: the seed of the generated sites.
     #[arg(long, default_value_t = 10)]
     hosting_seed: u64,
@@ -120,6 +130,8 @@ enum Part {
     Startup,
     Dataplane,
     Engine,
+    /// The engine scenario without extensions and with a webhook extension at every point.
+    Extensions,
     /// GetApplication and CreateHostedConfigurationVersion on SQLite and on PostgreSQL.
     Stores,
     /// The data plane on one SQLite node, one PostgreSQL node and two PostgreSQL nodes.
@@ -130,6 +142,12 @@ enum Part {
     Deploy,
     /// Amplify Hosting: RSS while serving 10,000 files, default and small site cache.
     Memory,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ExtensionAction {
+    Notify,
+    Tick,
 }
 
 impl Part {
@@ -222,6 +240,13 @@ impl Args {
             bake_minutes: self.engine_bake_minutes,
         }
     }
+
+    fn extensions_settings(&self) -> engine::Settings {
+        engine::Settings {
+            deployments: self.extensions_deployments,
+            ..self.engine_settings()
+        }
+    }
 }
 
 /// One line of the table.
@@ -242,6 +267,7 @@ fn main() -> anyhow::Result<()> {
         || args.runs(Part::Startup)
         || args.runs(Part::Dataplane)
         || args.runs(Part::Engine)
+        || args.runs(Part::Extensions)
         || args.runs(Part::Stores)
         || args.runs(Part::Nodes)
         || args.runs(Part::Sites)
@@ -342,6 +368,20 @@ fn main() -> anyhow::Result<()> {
     } else {
         None
     };
+    let extensions = if args.runs(Part::Extensions) {
+        let actions = extensions::Actions {
+            notify: args.extensions_actions.contains(&ExtensionAction::Notify),
+            tick: args.extensions_actions.contains(&ExtensionAction::Tick),
+        };
+        Some(extensions::run(
+            &binary,
+            &args.extensions_settings(),
+            actions,
+            &generator,
+        )?)
+    } else {
+        None
+    };
     generator.shutdown_timeout(Duration::from_secs(1));
 
     if cfg!(debug_assertions) {
@@ -363,6 +403,9 @@ fn main() -> anyhow::Result<()> {
     }
     if let Some(outcome) = &engine {
         engine::print_report(outcome, &binary);
+    }
+    if let Some(outcome) = &extensions {
+        extensions::print_report(outcome, &binary);
     }
     if let Some(outcome) = &sites {
         hosting::report::print_serving(outcome, &hosting, &binary);
