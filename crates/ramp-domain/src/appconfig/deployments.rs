@@ -5,7 +5,7 @@ use ramp_clock::Timestamp;
 
 use super::AppConfig;
 use super::environments::child_error;
-use super::extension_points::Level;
+use super::extension_points::{Level, PreRequest};
 use crate::arn::{Resource, Scope};
 use crate::deployment::{
     DeployedContent, Deployment, DeploymentEvent, DeploymentEventType, DeploymentState, StrategySnapshot, TriggeredBy,
@@ -70,14 +70,17 @@ impl AppConfig {
         let applied = self
             .applied_extensions(scope, &level, &request.dynamic_extension_parameters)
             .await?;
-        let mut subject = self.subject(scope, &level, request.description.clone()).await?;
-        subject.configuration_version = Some(request.configuration_version.clone());
         let content = Content {
             bytes: version.content,
             content_type: version.info.content_type.clone(),
         };
+        let pre = PreRequest {
+            level: &level,
+            description: request.description.clone(),
+            configuration_version: Some(request.configuration_version.clone()),
+        };
         let (content, invocations) = self
-            .run_pre_actions(ActionPoint::PreStartDeployment, &applied, &subject, content)
+            .run_pre_actions(scope, ActionPoint::PreStartDeployment, &applied, &pre, content)
             .await?;
         self.run_validators(scope, &profile, &request.configuration_version, &content.bytes)
             .await?;

@@ -21,6 +21,13 @@ pub(super) struct Level<'a> {
     pub profile: &'a ConfigurationProfile,
 }
 
+/// The request a PRE_* action is asked about.
+pub(super) struct PreRequest<'a> {
+    pub level: &'a Level<'a>,
+    pub description: Option<String>,
+    pub configuration_version: Option<String>,
+}
+
 impl AppConfig {
     /// The extensions applied at `level`, each with its association's parameter values merged
     /// with the `dynamic` ones addressed to it (`{extension ID or ARN}#{parameter}`); a dynamic
@@ -113,12 +120,7 @@ impl AppConfig {
     }
 
     /// The payload's view of an application, environment and profile.
-    pub(super) async fn subject(
-        &self,
-        scope: &Scope,
-        level: &Level<'_>,
-        description: Option<String>,
-    ) -> Result<Subject> {
+    async fn subject(&self, scope: &Scope, level: &Level<'_>, description: Option<String>) -> Result<Subject> {
         let application = self.application(scope, level.application_id).await?;
         let environment = match level.environment_id {
             Some(id) => Some(self.environment(scope, level.application_id, id).await?),
@@ -144,18 +146,21 @@ impl AppConfig {
     }
 
     /// Runs the PRE_* actions at `point` on `content`: the content they leave and the
-    /// invocations made, or the refusal.
+    /// invocations made, or the refusal. The payload's names are read only when an action runs.
     pub(super) async fn run_pre_actions(
         &self,
+        scope: &Scope,
         point: ActionPoint,
         applied: &[AppliedExtension],
-        subject: &Subject,
+        request: &PreRequest<'_>,
         content: Content,
     ) -> Result<(Content, Vec<ActionInvocation>)> {
         if !applied.iter().any(|a| a.actions.contains_key(&point)) {
             return Ok((content, Vec::new()));
         }
-        self.actions.run_synchronous(point, applied, subject, content).await
+        let mut subject = self.subject(scope, request.level, request.description.clone()).await?;
+        subject.configuration_version = request.configuration_version.clone();
+        self.actions.run_synchronous(point, applied, &subject, content).await
     }
 
     /// Runs the profile's validators on `content` (spec/appconfig.md §11.2): JSON schemas here,

@@ -2,7 +2,7 @@ use bytes::Bytes;
 
 use super::AppConfig;
 use super::environments::child_error;
-use super::extension_points::Level;
+use super::extension_points::{Level, PreRequest};
 use crate::arn::Scope;
 use crate::entities::{ConfigurationProfile, HostedVersion, HostedVersionInfo, NewHostedVersion};
 use crate::error::{Error, InvalidConfigurationDetail, Result};
@@ -227,15 +227,16 @@ impl AppConfig {
         };
         let point = ActionPoint::PreCreateHostedConfigurationVersion;
         let applied = self.applied_extensions(scope, &level, &Default::default()).await?;
-        if !applied.iter().any(|a| a.actions.contains_key(&point)) {
-            return Ok(request.content.clone());
-        }
-        let subject = self.subject(scope, &level, request.description.clone()).await?;
         let content = Content {
             bytes: request.content.clone(),
             content_type: request.content_type.clone(),
         };
-        let (content, _) = self.run_pre_actions(point, &applied, &subject, content).await?;
+        let pre = PreRequest {
+            level: &level,
+            description: request.description.clone(),
+            configuration_version: None,
+        };
+        let (content, _) = self.run_pre_actions(scope, point, &applied, &pre, content).await?;
         Ok(content.bytes)
     }
 
