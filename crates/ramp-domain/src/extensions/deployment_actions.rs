@@ -378,11 +378,7 @@ impl Ticks {
         // Deployments of one application, environment and profile share their names: read once.
         let mut names: HashMap<(&str, &str, &str), Subject> = HashMap::new();
         for d in &due {
-            let names_key = (
-                d.application_id.as_str(),
-                d.environment_id.as_str(),
-                d.configuration_profile_id.as_str(),
-            );
+            let names_key = names_key(d);
             if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(names_key) {
                 slot.insert(names_of(self.store.as_ref(), d).await?);
             }
@@ -392,11 +388,7 @@ impl Ticks {
         let ticking: Vec<_> = due
             .iter()
             .filter_map(|d| {
-                let names_key = (
-                    d.application_id.as_str(),
-                    d.environment_id.as_str(),
-                    d.configuration_profile_id.as_str(),
-                );
+                let names_key = names_key(d);
                 let subject = for_deployment(names.get(&names_key)?, d);
                 Some(self.tick(d, subject, now))
             })
@@ -538,6 +530,11 @@ impl Ticks {
         }
         Ok(false)
     }
+}
+
+/// What deployments sharing their payload's names have in common.
+fn names_key(d: &Deployment) -> (&str, &str, &str) {
+    (&d.application_id, &d.environment_id, &d.configuration_profile_id)
 }
 
 fn key(d: &Deployment) -> (String, String, i64) {

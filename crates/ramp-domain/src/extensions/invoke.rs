@@ -91,7 +91,8 @@ pub struct Invocation<'a> {
     pub resources: &'a [String],
     /// The same on every retry of one invocation, so a receiver can drop repeats.
     pub invocation_id: &'a str,
-    /// How long to wait for an answer.
+    /// How long to wait for an answer: the invoker bounds the whole call by it and answers
+    /// `Timeout` past it (the one place the limit is enforced).
     pub timeout: Duration,
 }
 

@@ -90,17 +90,7 @@ impl ActionRunner {
                     invocation_id,
                     timeout,
                 };
-                match tokio::time::timeout(timeout, self.invoker.invoke(&call)).await {
-                    Ok(answer) => answer,
-                    Err(_) => Err(InvocationError::new(
-                        "Timeout",
-                        format!(
-                            "no answer from {} within {} ms",
-                            target_name(&target),
-                            timeout.as_millis()
-                        ),
-                    )),
-                }
+                self.invoker.invoke(&call).await
             }
             Some(Err(why)) => Err(InvocationError::new("InvalidUri", why)),
             None => Err(InvocationError::new("InvalidUri", "the action has no Uri")),
@@ -162,27 +152,7 @@ impl ActionRunner {
             invocation_id: &crate::ids::new_id(),
             timeout: self.timeouts.synchronous,
         };
-        match tokio::time::timeout(self.timeouts.synchronous, self.invoker.invoke(&call)).await {
-            Ok(answer) => answer.map(drop),
-            Err(_) => Err(InvocationError::new(
-                "Timeout",
-                format!(
-                    "no answer from {} within {} s",
-                    target_name(target),
-                    self.timeouts.synchronous.as_secs()
-                ),
-            )),
-        }
-    }
-}
-
-fn target_name(target: &Target) -> &str {
-    match target {
-        Target::Lambda { arn, .. }
-        | Target::Sqs { arn, .. }
-        | Target::Sns { arn, .. }
-        | Target::EventBridge { arn, .. } => arn,
-        Target::Webhook { url } => url,
+        self.invoker.invoke(&call).await.map(drop)
     }
 }
 
