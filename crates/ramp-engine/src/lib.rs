@@ -20,6 +20,7 @@ pub mod outbox;
 mod rounds;
 pub mod ticks;
 
+pub use alarms::alarm_name;
 pub use lag::LagStats;
 pub use leadership::{Leadership, LeadershipStatus};
 
@@ -291,6 +292,11 @@ impl Engine {
 
     pub async fn alarms(&self) -> store::Result<Vec<Alarm>> {
         self.store.alarms().await
+    }
+
+    /// The states alarm `name` was set to, newest first, at most `limit`.
+    pub async fn alarm_history(&self, name: &str, limit: usize) -> store::Result<Vec<Alarm>> {
+        self.store.alarm_history(name, limit).await
     }
 
     /// Who drives the deployments, when several nodes share the store.

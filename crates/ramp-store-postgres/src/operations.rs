@@ -338,7 +338,7 @@ impl AppConfigStore for PostgresStore {
     // ---- alarms ----
 
     async fn put_alarm(&self, alarm: &Alarm) -> Result<()> {
-        alarms::put(&self.pool, alarm).await
+        transaction!(self, |conn| alarms::put(conn, alarm))
     }
 
     async fn alarm(&self, name: &str) -> Result<Option<Alarm>> {
@@ -347,6 +347,10 @@ impl AppConfigStore for PostgresStore {
 
     async fn alarms(&self) -> Result<Vec<Alarm>> {
         alarms::list(&self.pool).await
+    }
+
+    async fn alarm_history(&self, name: &str, limit: usize) -> Result<Vec<Alarm>> {
+        alarms::history(&self.pool, name, limit).await
     }
 
     // ---- account settings ----

@@ -54,6 +54,13 @@ fn migrator() -> Migrator {
             include_str!("../migrations/007_extensions.sql").into_sql_str(),
             false,
         ),
+        Migration::new(
+            8,
+            Cow::Borrowed("alarm history"),
+            MigrationType::Simple,
+            include_str!("../migrations/008_alarm_history.sql").into_sql_str(),
+            false,
+        ),
     ])
 }
 

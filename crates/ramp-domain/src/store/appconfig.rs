@@ -11,6 +11,9 @@ use crate::entities::{
     HostedVersion, HostedVersionInfo, NewHostedVersion, Tags,
 };
 
+/// How many of an alarm's past states its history keeps (the newest).
+pub const ALARM_HISTORY_KEPT: usize = 100;
+
 #[async_trait]
 pub trait AppConfigStore: Send + Sync + 'static {
     // ---- applications ----
@@ -213,9 +216,13 @@ pub trait AppConfigStore: Send + Sync + 'static {
     ) -> Result<()>;
 
     // ---- alarms (global, by name) ----
+    /// Stores the alarm's state and, in the same transaction, appends it to the alarm's
+    /// history (which keeps the newest [`ALARM_HISTORY_KEPT`] entries per alarm).
     async fn put_alarm(&self, alarm: &Alarm) -> Result<()>;
     async fn alarm(&self, name: &str) -> Result<Option<Alarm>>;
     async fn alarms(&self) -> Result<Vec<Alarm>>;
+    /// The states alarm `name` was put in, newest first, at most `limit` of them.
+    async fn alarm_history(&self, name: &str, limit: usize) -> Result<Vec<Alarm>>;
 
     // ---- account settings, per region ----
     async fn account_settings(&self, region: &str) -> Result<Option<AccountSettings>>;

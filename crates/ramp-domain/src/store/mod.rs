@@ -16,7 +16,7 @@ mod write;
 
 pub use access_log::AccessLogBatch;
 pub use amplify::AmplifyStore;
-pub use appconfig::AppConfigStore;
+pub use appconfig::{ALARM_HISTORY_KEPT, AppConfigStore};
 pub use cluster::{Change, ClusterStore, Lease};
 pub use extensions::{ExtensionRef, ExtensionStore, next_extension_version};
 pub use outbox::{OutboxEntry, OutboxStatus, OutboxStore};

@@ -54,6 +54,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/sqlite/005_amplify.sql")),
         M::up(include_str!("../../migrations/sqlite/006_access_log_batches.sql")),
         M::up(include_str!("../../migrations/sqlite/007_extensions.sql")),
+        M::up(include_str!("../../migrations/sqlite/008_alarm_history.sql")),
     ])
 }
 
@@ -493,6 +494,10 @@ impl AppConfigStore for SqliteStore {
 
     async fn alarms(&self) -> Result<Vec<Alarm>> {
         self.read(alarms::list)
+    }
+
+    async fn alarm_history(&self, name: &str, limit: usize) -> Result<Vec<Alarm>> {
+        self.read(|conn| alarms::history(conn, name, limit))
     }
 
     // ---- account settings ----
