@@ -35,6 +35,23 @@ impl Credentials {
         self.keys.is_empty()
     }
 
+    /// Whether `access_key_id` is one of the configured keys.
+    pub fn has_key(&self, access_key_id: &str) -> bool {
+        self.keys.contains_key(access_key_id)
+    }
+
+    /// Whether `secret` is the secret of `access_key_id` (the dashboard's login). The digests
+    /// are compared in constant time, so neither the secret's bytes nor its length leak.
+    pub fn check_secret(&self, access_key_id: &str, secret: &str) -> bool {
+        use sha2::{Digest, Sha256};
+        use subtle::ConstantTimeEq;
+        let Some(known) = self.keys.get(access_key_id) else {
+            return false;
+        };
+        let (known, given) = (Sha256::digest(known.as_bytes()), Sha256::digest(secret.as_bytes()));
+        known.ct_eq(&given).into()
+    }
+
     /// Reads every profile of a file in the AWS shared-credentials format
     /// (`[name]`, `aws_access_key_id = …`, `aws_secret_access_key = …`).
     pub fn load_file(path: &Path) -> anyhow::Result<Self> {

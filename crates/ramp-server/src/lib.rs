@@ -13,6 +13,7 @@ mod amplify;
 mod appconfig;
 mod appconfigdata;
 pub mod auth;
+pub mod dashboard;
 mod errors;
 pub mod hosting;
 mod pipeline;
@@ -75,6 +76,8 @@ pub struct AppState {
     pub amplify: Option<AmplifyState>,
     /// Amplify Hosting's runtime (job runner, site table, links' endpoints), when hosted.
     pub hosting: Option<Arc<hosting::Hosting>>,
+    /// The dashboard's session key and live-event fan-out (`/_ramp/ui/`).
+    pub dashboard: Arc<dashboard::Dashboard>,
 }
 
 /// Amplify Hosting's control plane and how its handlers reach the hosting runtime (the job
@@ -99,6 +102,7 @@ pub trait HostingEvents: Send + Sync + 'static {
 /// The whole HTTP application.
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
+        .merge(dashboard::router(state.clone()))
         .nest("/_ramp", admin::router(state.clone()))
         .fallback(pipeline::handle_request)
         .with_state(state)

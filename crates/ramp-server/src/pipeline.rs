@@ -26,6 +26,9 @@ pub async fn handle_request(State(state): State<Arc<AppState>>, request: Request
     {
         return site_host.serve(request).await;
     }
+    if opens_dashboard(&request) {
+        return axum::response::Redirect::to("/_ramp/ui/").into_response();
+    }
     let started = Instant::now();
     let request_id = new_request_id();
     let method = request.method().clone();
@@ -41,6 +44,20 @@ pub async fn handle_request(State(state): State<Arc<AppState>>, request: Request
         &request_id,
     );
     response
+}
+
+/// A browser's `GET /` (DESIGN.md "dashboard"): no AWS operation routes `/`, so a request for a
+/// page there is sent to the dashboard. Any other client keeps getting the AWS error for an
+/// unknown operation.
+fn opens_dashboard(request: &Request) -> bool {
+    request.method() == http::Method::GET
+        && request.uri().path() == "/"
+        && !request.headers().contains_key(http::header::AUTHORIZATION)
+        && request
+            .headers()
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
 }
 
 /// What answered, for the log line.

@@ -209,6 +209,7 @@ async fn state(services: Registry, sites: Option<Arc<dyn SiteHost>>, credentials
         sites,
         amplify: None,
         hosting: None,
+        dashboard: crate::dashboard::Dashboard::new(b"test"),
     })
 }
 

@@ -16,6 +16,7 @@ use ramp_domain::extensions::{Notifications, Ticks};
 use ramp_engine::outbox::Deliverer;
 use ramp_engine::ticks::TickLoop;
 use ramp_engine::{Engine, Leadership};
+use ramp_server::dashboard::Dashboard;
 use ramp_server::hosting::gc::GcConfig;
 use ramp_server::hosting::{Hosting, HostingConfig};
 use ramp_server::{AmplifyState, AppState, Credentials};
@@ -368,6 +369,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     transitions.subscribe(deliverer.subscriber());
     let tick_loop = Arc::new(tick_loop);
     transitions.subscribe(tick_loop.subscriber());
+    // The dashboard's open pages hear of every transition (other nodes' too, through the feed).
+    let dashboard = Dashboard::open(store.as_ref()).await?;
+    transitions.subscribe(dashboard.clone());
 
     let amplify = Arc::new(
         Amplify::new(
@@ -403,6 +407,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             events: hosting.clone(),
         }),
         hosting: Some(hosting),
+        dashboard: dashboard.clone(),
     });
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
@@ -420,6 +425,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {
         shutdown_signal().await;
         let _ = stop.send(true);
+        dashboard.shut_down();
     });
     server.await?;
     let _ = engine_task.await;

@@ -240,6 +240,20 @@ impl AppConfig {
         Ok(content.bytes)
     }
 
+    /// Runs the profile's validators over a document not stored yet (the dashboard checks an
+    /// edited version before CreateHostedConfigurationVersion stores it), as StartDeployment
+    /// and ValidateConfiguration run them over a stored one.
+    pub async fn validate_draft(
+        &self,
+        scope: &Scope,
+        application_id: &str,
+        profile_id: &str,
+        content: &Bytes,
+    ) -> Result<()> {
+        let profile = self.configuration_profile(scope, application_id, profile_id).await?;
+        self.run_validators(scope, &profile, "draft", content).await
+    }
+
     /// ValidateConfiguration: runs the profile's validators over a stored version.
     pub async fn validate_configuration(
         &self,

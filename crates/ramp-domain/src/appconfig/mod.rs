@@ -112,6 +112,11 @@ impl AppConfig {
         self
     }
 
+    /// How deployments started now space their steps.
+    pub fn step_timing(&self) -> StepTiming {
+        self.step_timing
+    }
+
     fn now(&self) -> Timestamp {
         self.clock.now()
     }

@@ -72,7 +72,10 @@ async fn apply(state: &AppState, alarms: Vec<Alarm>) -> Response {
     let mut rolled_back = 0;
     for alarm in &alarms {
         match state.engine.set_alarm(alarm.clone()).await {
-            Ok(report) => rolled_back += report.rolled_back,
+            Ok(report) => {
+                rolled_back += report.rolled_back;
+                state.dashboard.alarm_changed(&alarm.name);
+            }
             Err(e) => {
                 tracing::warn!(alarm = %alarm.name, "cannot set alarm: {e}");
                 return admin_error(StatusCode::INTERNAL_SERVER_ERROR, "cannot store the alarm");
