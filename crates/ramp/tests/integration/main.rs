@@ -19,6 +19,7 @@ mod auth;
 mod cli_amplify;
 mod cli_quickstart;
 mod configuration_profiles;
+mod dashboard;
 mod dataplane;
 mod deployment_strategies;
 mod deployments;
