@@ -66,9 +66,41 @@ impl PageTokens {
     }
 }
 
+/// Every item of a paginated domain listing: `page` is called with each `NextToken` in turn
+/// (`None` first) until a page comes without one. For answers built from a whole collection
+/// (an Amplify app's production branch, a branch's custom domains, the dashboard's pages).
+pub async fn every_page<T, F, Fut>(mut page: F) -> Result<Vec<T>>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Result<(Vec<T>, Option<String>)>>,
+{
+    let mut items = Vec::new();
+    let mut token = None;
+    loop {
+        let (mut batch, next) = page(token).await?;
+        items.append(&mut batch);
+        match next {
+            Some(next) => token = Some(next),
+            None => return Ok(items),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn every_page_follows_next_tokens_to_the_end() {
+        let pages = |token: Option<String>| async move {
+            Ok(match token.as_deref() {
+                None => (vec![1, 2], Some("2".to_owned())),
+                Some("2") => (vec![3], Some("3".to_owned())),
+                _ => (vec![], None),
+            })
+        };
+        assert_eq!(every_page(pages).await, Ok(vec![1, 2, 3]));
+    }
     use crate::dataplane::tokens::{SessionToken, TokenCodec};
     use base64::Engine;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;

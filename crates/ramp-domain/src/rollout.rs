@@ -91,7 +91,7 @@ fn timeline(deployment: &Deployment) -> Vec<Scheduled> {
 }
 
 /// How many milestones of the timeline the event log already records.
-fn milestones_applied(deployment: &Deployment) -> usize {
+pub fn milestones_applied(deployment: &Deployment) -> usize {
     deployment
         .event_log
         .iter()

@@ -25,11 +25,11 @@ pub(crate) async fn put(conn: &mut PgConnection, alarm: &Alarm) -> Result<()> {
     .await?;
     execute(
         &mut *conn,
-        query("INSERT INTO alarm_history (name, state, reason, updated_at) VALUES ($1, $2, $3, $4)")
-            .bind(&alarm.name)
-            .bind(alarm.state.as_str())
-            .bind(&alarm.reason)
-            .bind(alarm.updated_at.millis()),
+        query(
+            "INSERT INTO alarm_history (name, state, reason, updated_at) \
+             SELECT name, state, reason, updated_at FROM alarms WHERE name = $1",
+        )
+        .bind(&alarm.name),
     )
     .await?;
     // Only the newest entries are kept: an alarm that flaps must not grow the table for ever.

@@ -20,6 +20,7 @@ use std::collections::{BTreeMap, HashMap};
 use http::StatusCode;
 use ramp_domain::amplify::Amplify as Domain;
 use ramp_domain::arn::Scope;
+pub(crate) use ramp_domain::page::every_page;
 use ramp_protocol::amplify::inputs::Input;
 use ramp_protocol::amplify::{self as wire, Op, Sensitive};
 use ramp_protocol::routing::{Labels, Router};
@@ -124,25 +125,6 @@ fn set_optional(field: &mut Option<String>, sent: Option<String>) {
 /// The JSON answer of every Amplify operation: 200 (spec amplify.md §1.1).
 fn ok<T: serde::Serialize>(output: &T) -> Result<AwsResponse, AwsError> {
     AwsResponse::json(StatusCode::OK, output)
-}
-
-/// Every page of a domain listing, for answers built from a whole collection (an app's
-/// production branch, a branch's custom domains).
-async fn every_page<T, F, Fut>(mut page: F) -> Result<Vec<T>, ramp_domain::Error>
-where
-    F: FnMut(Option<String>) -> Fut,
-    Fut: Future<Output = ramp_domain::Result<(Vec<T>, Option<String>)>>,
-{
-    let mut items = Vec::new();
-    let mut token = None;
-    loop {
-        let (mut batch, next) = page(token).await?;
-        items.append(&mut batch);
-        match next {
-            Some(next) => token = Some(next),
-            None => return Ok(items),
-        }
-    }
 }
 
 /// What a List answer shows beside an item (its tags, its production branch…) when the item
@@ -273,17 +255,5 @@ mod tests {
             failed.map_err(|e| e.name(&wire::DIALECT)),
             Err("InternalFailureException")
         );
-    }
-
-    #[tokio::test]
-    async fn every_page_follows_next_tokens_to_the_end() {
-        let pages = |token: Option<String>| async move {
-            Ok(match token.as_deref() {
-                None => (vec![1, 2], Some("2".to_owned())),
-                Some("2") => (vec![3], Some("3".to_owned())),
-                _ => (vec![], None),
-            })
-        };
-        assert_eq!(every_page(pages).await, Ok(vec![1, 2, 3]));
     }
 }

@@ -20,21 +20,26 @@ const RIGHT: f64 = 16.0;
 const TOP: f64 = 12.0;
 const BOTTOM: f64 = 30.0;
 
+/// A step line: from each instant on, this percentage.
+type Steps = Vec<(Timestamp, f64)>;
+/// Vertical marks with their labels.
+type Marks = Vec<(Timestamp, &'static str)>;
+
 /// Step lines of percentage over time, and labelled instants.
 pub struct Chart {
     pub width: f64,
     pub start: Timestamp,
     pub end: Timestamp,
     /// Where the strategy says the rollout should be: (from, percentage).
-    pub planned: Vec<(Timestamp, f64)>,
+    pub planned: Steps,
     /// Where it was, from the event log; empty for a preview.
-    pub actual: Vec<(Timestamp, f64)>,
+    pub actual: Steps,
     /// Vertical marks: the bake's start and end, "now".
-    pub marks: Vec<(Timestamp, &'static str)>,
+    pub marks: Marks,
 }
 
 /// The planned steps of a schedule, and the instants where the bake starts and ends.
-fn planned(schedule: &[Scheduled], start: Timestamp) -> (Vec<(Timestamp, f64)>, Vec<(Timestamp, &'static str)>) {
+fn planned(schedule: &[Scheduled], start: Timestamp) -> (Steps, Marks) {
     let mut steps = vec![(start, 0.0)];
     let mut marks = Vec::new();
     for s in schedule {
@@ -49,7 +54,7 @@ fn planned(schedule: &[Scheduled], start: Timestamp) -> (Vec<(Timestamp, f64)>, 
 
 /// The share of clients on the deployment's version after each event: each PERCENTAGE_UPDATED
 /// is the next step of its schedule; a rollback or revert takes everyone back to the old one.
-pub fn actual_steps(deployment: &Deployment) -> Vec<(Timestamp, f64)> {
+pub fn actual_steps(deployment: &Deployment) -> Steps {
     let schedule = rollout::schedule(&deployment.strategy, deployment.step_timing, deployment.started_at);
     let mut percentages = schedule.iter().filter_map(|s| match s.milestone {
         Milestone::Percentage(p) => Some(p),

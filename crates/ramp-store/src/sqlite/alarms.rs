@@ -23,13 +23,9 @@ pub(super) fn put(conn: &Connection, alarm: &Alarm) -> Result<()> {
     )?;
     execute(
         conn,
-        "INSERT INTO alarm_history (name, state, reason, updated_at) VALUES (?1, ?2, ?3, ?4)",
-        params![
-            alarm.name,
-            alarm.state.as_str(),
-            alarm.reason,
-            alarm.updated_at.millis()
-        ],
+        "INSERT INTO alarm_history (name, state, reason, updated_at) \
+         SELECT name, state, reason, updated_at FROM alarms WHERE name = ?1",
+        [&alarm.name],
     )?;
     // Only the newest entries are kept: an alarm that flaps must not grow the file for ever.
     execute(

@@ -408,6 +408,12 @@ fn plain_http() -> reqwest::Client {
         .unwrap()
 }
 
+/// The page at `url`, read with the session cookie `cookie`.
+async fn page_with_cookie(url: &str, cookie: &str) -> String {
+    let response = plain_http().get(url).header("cookie", cookie).send().await.unwrap();
+    response.text().await.unwrap()
+}
+
 /// Signs in over plain HTTP; the session cookie (`name=value`).
 async fn sign_in(server: &TestServer, secret: &str) -> Option<String> {
     let response = plain_http()
@@ -462,15 +468,7 @@ async fn with_credentials_the_dashboard_needs_a_login_and_csrf_tokens() {
     // With a session, a POST needs its CSRF token, and not from another site.
     let cookie = sign_in(&server, SECRET_KEY).await.expect("signed in");
     let alarms = server.url("/_ramp/ui/us-east-1/alarms");
-    let page = http
-        .get(&alarms)
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_with_cookie(&alarms, &cookie).await;
     let token = page
         .split("name=\"csrf-token\" content=\"")
         .nth(1)
@@ -505,15 +503,7 @@ async fn with_credentials_the_dashboard_needs_a_login_and_csrf_tokens() {
     );
     let answer = post(format!("{form}&csrf={token}"), None).await.unwrap();
     assert_eq!(answer.status(), 303, "with the token");
-    let page = http
-        .get(&alarms)
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_with_cookie(&alarms, &cookie).await;
     assert!(
         page.contains("<span class=\"badge bad\">ALARM</span>"),
         "the alarm was not set"

@@ -9,7 +9,7 @@ use axum::response::Response;
 use http::{HeaderMap, StatusCode};
 use ramp_domain::amplify::{Amplify, Branch, Job};
 
-use super::all;
+use super::every_page;
 use crate::AppState;
 use crate::dashboard::html::{self, E, Html, U, badge, put, time_el};
 use crate::dashboard::{Problem, Session, problem_page, scope};
@@ -17,14 +17,10 @@ use crate::dashboard::{Problem, Session, problem_page, scope};
 /// Jobs shown per branch, newest first.
 const JOBS_SHOWN: i64 = 5;
 
-fn service<'a>(state: &'a AppState, session: &Session, region: &str) -> Result<&'a Amplify, Response> {
+fn service(state: &AppState) -> Result<&Amplify, Problem> {
     match &state.amplify {
         Some(amplify) => Ok(&amplify.service),
-        None => Err(problem_page(
-            session,
-            Some(region),
-            &Problem::bad_request("This server does not host Amplify."),
-        )),
+        None => Err(Problem::bad_request("This server does not host Amplify.")),
     }
 }
 
@@ -33,13 +29,13 @@ pub async fn page(
     Extension(session): Extension<Session>,
     Path(region): Path<String>,
 ) -> Response {
-    let amplify = match service(&state, &session, &region) {
+    let amplify = match service(&state) {
         Ok(amplify) => amplify,
-        Err(response) => return response,
+        Err(problem) => return problem_page(&session, Some(&region), &problem),
     };
     let scope = scope(&state, &region);
     let scope = &scope;
-    let apps = match all(|t| async move { amplify.list_apps(scope, Some(100), t.as_deref()).await }).await {
+    let apps = match every_page(|t| async move { amplify.list_apps(scope, Some(100), t.as_deref()).await }).await {
         Ok(apps) => apps,
         Err(e) => return problem_page(&session, Some(&region), &Problem::from_domain(e)),
     };
@@ -72,9 +68,9 @@ pub async fn app(
     Path((region, app_id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    let amplify = match service(&state, &session, &region) {
+    let amplify = match service(&state) {
         Ok(amplify) => amplify,
-        Err(response) => return response,
+        Err(problem) => return problem_page(&session, Some(&region), &problem),
     };
     let scope = scope(&state, &region);
     let scope = &scope;
@@ -82,7 +78,7 @@ pub async fn app(
     let loaded = async {
         let app = amplify.app(scope, app_id).await?;
         let branches =
-            all(|t| async move { amplify.list_branches(scope, app_id, Some(50), t.as_deref()).await }).await?;
+            every_page(|t| async move { amplify.list_branches(scope, app_id, Some(50), t.as_deref()).await }).await?;
         let mut with_jobs = Vec::with_capacity(branches.len());
         for branch in branches {
             let (jobs, _) = amplify

@@ -13,7 +13,7 @@ use ramp_domain::deployment::{Alarm, Deployment};
 use ramp_domain::entities::{ConfigurationProfile, Environment};
 use serde::Deserialize;
 
-use super::{PAGE, alarms_by_name, all, monitor_item};
+use super::{PAGE, alarms_by_name, every_page, monitor_item};
 use crate::AppState;
 use crate::dashboard::html::{self, E, Html, U, badge, csrf_field, percent, put};
 use crate::dashboard::{Problem, Session, problem_page, scope};
@@ -59,7 +59,7 @@ pub struct EnvironmentRow {
 async fn environments(state: &AppState, region: &str, app: &str) -> Result<Vec<EnvironmentRow>, Problem> {
     let scope = scope(state, region);
     let scope = &scope;
-    let list = all(|t| async move { state.appconfig.list_environments(scope, app, PAGE, t.as_deref()).await })
+    let list = every_page(|t| async move { state.appconfig.list_environments(scope, app, PAGE, t.as_deref()).await })
         .await
         .map_err(Problem::from_domain)?;
     let alarms = Arc::new(alarms_by_name(state).await?);
@@ -144,7 +144,7 @@ struct ProfileRow {
 async fn profiles(state: &AppState, region: &str, app: &str) -> Result<Vec<ProfileRow>, Problem> {
     let scope = scope(state, region);
     let scope = &scope;
-    let list = all(|t| async move {
+    let list = every_page(|t| async move {
         state
             .appconfig
             .list_configuration_profiles(scope, app, None, PAGE, t.as_deref())
@@ -189,7 +189,7 @@ pub async fn render(
     let loaded = async {
         let envs = environments(state, region, app_id).await?;
         let profiles = profiles(state, region, app_id).await?;
-        let strategies = all(|t| {
+        let strategies = every_page(|t| {
             let scope = &scope;
             async move {
                 state

@@ -15,7 +15,7 @@ use ramp_domain::rollout::{self, Milestone};
 use serde::Deserialize;
 
 use super::application::{self, StartForm};
-use super::{PAGE, all};
+use super::{PAGE, every_page};
 use crate::AppState;
 use crate::dashboard::chart;
 use crate::dashboard::html::{self, E, Html, U, badge, csrf_field, percent, put, time_el};
@@ -65,7 +65,7 @@ async fn load(state: &AppState, region: &str, app: &str, env: &str, number: i64)
         .environment(scope, app, env)
         .await
         .map_err(Problem::from_domain)?;
-    let all_deployments = all(|t| async move {
+    let all_deployments = every_page(|t| async move {
         state
             .appconfig
             .list_deployments(scope, app, env, PAGE, t.as_deref())
@@ -299,18 +299,7 @@ fn actions(d: &Deployment, base: &str, session: &Session) -> String {
 
 fn schedule_table(d: &Deployment) -> String {
     let schedule = rollout::schedule(&d.strategy, d.step_timing, d.started_at);
-    let applied = d
-        .event_log
-        .iter()
-        .filter(|e| {
-            matches!(
-                e.event_type,
-                DeploymentEventType::PercentageUpdated
-                    | DeploymentEventType::BakeTimeStarted
-                    | DeploymentEventType::DeploymentCompleted
-            )
-        })
-        .count();
+    let applied = rollout::milestones_applied(d);
     let mut h = Html::default();
     h.raw("<div class=\"table-wrap\"><table class=\"schedule\"><caption>Planned schedule</caption><thead><tr><th scope=\"col\">Milestone</th><th scope=\"col\">Due</th><th scope=\"col\">Done</th></tr></thead><tbody>");
     for (i, s) in schedule.iter().enumerate() {

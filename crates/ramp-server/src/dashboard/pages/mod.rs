@@ -11,30 +11,12 @@ pub mod profile;
 pub mod strategies;
 
 use std::collections::HashMap;
-use std::future::Future;
 
 use ramp_domain::deployment::Alarm;
+pub use ramp_domain::page::every_page;
 
 use super::Problem;
 use crate::AppState;
-
-/// Every item of a paginated domain list, page after page.
-pub async fn all<T, F, Fut>(mut fetch: F) -> ramp_domain::Result<Vec<T>>
-where
-    F: FnMut(Option<String>) -> Fut,
-    Fut: Future<Output = ramp_domain::Result<(Vec<T>, Option<String>)>>,
-{
-    let mut items = Vec::new();
-    let mut token = None;
-    loop {
-        let (page, next) = fetch(token.take()).await?;
-        items.extend(page);
-        match next {
-            Some(next) => token = Some(next),
-            None => return Ok(items),
-        }
-    }
-}
 
 /// The page size the dashboard lists with (the API's largest).
 pub const PAGE: Option<i64> = Some(50);

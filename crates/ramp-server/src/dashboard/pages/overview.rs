@@ -10,7 +10,7 @@ use futures::StreamExt;
 use http::StatusCode;
 use serde::Deserialize;
 
-use super::{PAGE, all};
+use super::{PAGE, every_page};
 use crate::AppState;
 use crate::dashboard::html::{self, E, Html, U, badge, put};
 use crate::dashboard::{Problem, Session, problem_page, scope};
@@ -55,15 +55,15 @@ pub async fn page(
 async fn summaries(state: &AppState, region: &str) -> Result<Vec<AppSummary>, Problem> {
     let scope = scope(state, region);
     let scope = &scope;
-    let apps = all(|t| async move { state.appconfig.list_applications(scope, PAGE, t.as_deref()).await })
+    let apps = every_page(|t| async move { state.appconfig.list_applications(scope, PAGE, t.as_deref()).await })
         .await
         .map_err(Problem::from_domain)?;
     let summaries = futures::stream::iter(apps)
         .map(|app| async move {
             let id = app.id.as_str();
             let environments =
-                all(|t| async move { state.appconfig.list_environments(scope, id, PAGE, t.as_deref()).await });
-            let profiles = all(|t| async move {
+                every_page(|t| async move { state.appconfig.list_environments(scope, id, PAGE, t.as_deref()).await });
+            let profiles = every_page(|t| async move {
                 state
                     .appconfig
                     .list_configuration_profiles(scope, id, None, PAGE, t.as_deref())

@@ -14,7 +14,7 @@ use ramp_domain::entities::{ConfigurationProfile, HostedVersionInfo};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{PAGE, all};
+use super::{PAGE, every_page};
 use crate::AppState;
 use crate::dashboard::html::{self, E, Html, U, csrf_field, put, time_el};
 use crate::dashboard::{Problem, Session, problem_page, scope, see_other};
@@ -68,7 +68,7 @@ async fn render(
     let loaded = async {
         let profile = state.appconfig.configuration_profile(scope, app, profile_id).await?;
         let versions = if profile.is_hosted() {
-            all(|t| async move {
+            every_page(|t| async move {
                 state
                     .appconfig
                     .list_hosted_versions(scope, app, profile_id, None, PAGE, t.as_deref())

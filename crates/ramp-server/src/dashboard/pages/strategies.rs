@@ -11,7 +11,7 @@ use ramp_clock::Timestamp;
 use ramp_domain::deployment::StrategySnapshot;
 use ramp_domain::rollout;
 
-use super::{PAGE, all};
+use super::{PAGE, every_page};
 use crate::AppState;
 use crate::dashboard::chart;
 use crate::dashboard::html::{self, E, Html, put};
@@ -25,7 +25,7 @@ pub async fn page(
     let scope = scope(&state, &region);
     let scope = &scope;
     let state = &state;
-    let strategies = match all(|t| async move {
+    let strategies = match every_page(|t| async move {
         state
             .appconfig
             .list_deployment_strategies(scope, PAGE, t.as_deref())
