@@ -348,6 +348,16 @@ async fn a_deployment_is_started_and_stopped_and_a_version_created_from_the_page
         .unwrap();
     assert_eq!(stored.state(), Some(&DeploymentState::RolledBack));
 
+    // Revert: a completed deployment goes back to the version before it.
+    let number = deploy(&client, &w, &w.instant, "3").await;
+    server.advance_clock(0).await;
+    browser.goto(&deployment_url(&server, &w, number)).await;
+    browser.wait_for_text("#state", |t| t == "COMPLETE").await;
+    assert!(browser.text("#stop-deployment").await.contains("Revert"));
+    browser.click("#stop-deployment").await;
+    browser.wait_for_text("#state", |t| t == "REVERTED").await;
+    assert!(browser.text("#rollback").await.contains("Reverted by USER"));
+
     // A start AppConfig refuses shows AppConfig's error at the form.
     browser
         .goto(&server.url(&format!("/_ramp/ui/us-east-1/apps/{}", w.app)))

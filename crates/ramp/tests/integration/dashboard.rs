@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_appconfig::types::GrowthType;
 
+use crate::amplify_common::{deploy as deploy_site, text_zip};
 use crate::deployments::{deploy, strategy, world};
 use crate::harness::{TestServer, postgres_schema_url};
 
@@ -88,4 +89,96 @@ async fn the_event_stream_of_one_node_announces_another_nodes_deployments() {
     let number = deploy(&client, &w, &w.profile, &linear, "1").await;
     let heard = wait_for_deployment_event(&mut stream, number, Duration::from_secs(1)).await;
     println!("node b announced node a's deployment {heard:?} after StartDeployment answered");
+}
+
+/// Every page of the dashboard renders what the APIs hold, Amplify's site links included.
+#[tokio::test]
+async fn every_page_shows_what_the_apis_hold() {
+    let server = TestServer::start();
+    let client = server.appconfig();
+    let w = world(&client).await;
+    let linear = strategy(&client, 4, GrowthType::Linear, 25.0, 0).await;
+    let number = deploy(&client, &w, &w.profile, &linear, "2").await;
+    server.set_alarm("errors", "OK").await;
+    let amplify = server.amplify();
+    let app_id = amplify
+        .create_app()
+        .name("site")
+        .send()
+        .await
+        .unwrap()
+        .app
+        .unwrap()
+        .app_id;
+    amplify
+        .create_branch()
+        .app_id(&app_id)
+        .branch_name("main")
+        .send()
+        .await
+        .unwrap();
+    deploy_site(&server, &app_id, "main", text_zip(&[("index.html", "<h1>hello</h1>")])).await;
+
+    let pages = [
+        (
+            "/_ramp/ui/us-east-1/".to_owned(),
+            vec!["app", "1 × <span class=\"badge busy\">DEPLOYING"],
+        ),
+        (
+            format!("/_ramp/ui/us-east-1/apps/{}", w.app),
+            vec!["prod", "errors", "DEPLOYING", "Start deployment"],
+        ),
+        (
+            format!(
+                "/_ramp/ui/us-east-1/apps/{}/environments/{}/deployments/{number}",
+                w.app, w.env
+            ),
+            vec![
+                "version 2 (v2)",
+                "DEPLOYMENT_STARTED",
+                "Stop deployment",
+                "Planned schedule",
+            ],
+        ),
+        (
+            format!("/_ramp/ui/us-east-1/apps/{}/profiles/{}?a=1&b=2", w.app, w.profile),
+            vec![
+                "Compare versions",
+                "&quot;release&quot;: &quot;v2&quot;",
+                "Create version",
+            ],
+        ),
+        (
+            "/_ramp/ui/us-east-1/strategies".to_owned(),
+            vec!["AppConfig.Canary10Percent20Minutes", "<svg"],
+        ),
+        ("/_ramp/ui/us-east-1/alarms".to_owned(), vec!["errors", "1 change"]),
+        (
+            "/_ramp/ui/us-east-1/engine".to_owned(),
+            vec!["Lease holder", "Outbox pending"],
+        ),
+        ("/_ramp/ui/us-east-1/amplify".to_owned(), vec!["site", &app_id]),
+        (
+            format!("/_ramp/ui/us-east-1/amplify/{app_id}"),
+            vec!["main", "SUCCEED", "/_ramp/sites/", "Live site"],
+        ),
+    ];
+    for (path, expected) in pages {
+        let response = server.http().get(server.url(&path)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        let page = response.text().await.unwrap();
+        for text in expected {
+            assert!(page.contains(text), "{path} does not show {text:?}:\n{page}");
+        }
+    }
+
+    // An unknown application is a page saying so, in AppConfig's words.
+    let missing = server
+        .http()
+        .get(server.url("/_ramp/ui/us-east-1/apps/nope123"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    assert!(missing.text().await.unwrap().contains("ResourceNotFoundException"));
 }
