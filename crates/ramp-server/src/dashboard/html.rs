@@ -115,6 +115,9 @@ pub fn page(frame: &Frame<'_>, body: &str) -> String {
         );
     }
     put!(h, "</header><main id=\"main\"><h1>{}</h1>", E(frame.title));
+    // Where the script announces what a live update changed (the updated parts themselves are
+    // replaced whole, which screen readers would read out entirely, or not at all).
+    h.raw("<div id=\"live-status\" class=\"sr-only\" role=\"status\" aria-live=\"polite\"></div>");
     h.raw(body);
     h.raw("</main></body></html>\n");
     h.0

@@ -222,6 +222,14 @@ async fn a_rollout_moves_live_and_an_alarm_rolls_it_back() {
     browser
         .wait_for_text("#event-log", |t| t.contains("PERCENTAGE_UPDATED"))
         .await;
+    // Screen readers hear the change, not the whole replaced view.
+    let announced = browser
+        .execute("return document.getElementById('live-status').textContent;", json!([]))
+        .await;
+    assert_eq!(
+        announced,
+        json!(format!("Deployment {number}: DEPLOYING, 50 % of clients"))
+    );
     browser.screenshot(&screenshot_path("deployment-live.png")).await;
     for (seconds, expected) in [(48, "75 %"), (48, "100 %")] {
         slowest = slowest.max(advance_and_watch(&server, &browser, seconds, expected).await);

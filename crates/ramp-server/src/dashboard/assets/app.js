@@ -62,12 +62,22 @@
         if (response.ok) {
           el.innerHTML = await response.text();
           el.dataset.updated = String(Date.now());
+          announce(el);
         }
       }
     } catch (e) {
       // The server is unreachable for now; the stream's reconnection brings the next refresh.
     } finally {
       running = false;
+    }
+  }
+
+  // Tells screen readers what a live update changed, when the part says (`data-announce`).
+  const status = document.getElementById("live-status");
+  function announce(el) {
+    const summary = el.querySelector("[data-announce]");
+    if (status && summary && status.textContent !== summary.dataset.announce) {
+      status.textContent = summary.dataset.announce;
     }
   }
 

@@ -89,7 +89,7 @@ async fn render(
     h.raw("<p>A monitor's <code>AlarmArn</code> <code>arn:aws:cloudwatch:REGION:ACCOUNT:alarm:NAME</code> watches the ramp alarm NAME. An alarm in ALARM or INSUFFICIENT_DATA rolls back every deployment watching it.</p>");
     put!(
         h,
-        "<div id=\"alarm-list\" data-live=\"/_ramp/ui/{}/alarms/live\" data-live-kinds=\"alarm\" aria-live=\"polite\">{table}</div>",
+        "<div id=\"alarm-list\" data-live=\"/_ramp/ui/{}/alarms/live\" data-live-kinds=\"alarm\">{table}</div>",
         U(region)
     );
     h.raw("<section aria-labelledby=\"set-h\"><h2 id=\"set-h\">Set an alarm</h2>");

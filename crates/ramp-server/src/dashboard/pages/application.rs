@@ -215,7 +215,7 @@ pub async fn render(
     put!(
         h,
         "<section aria-labelledby=\"envs-h\"><h2 id=\"envs-h\">Environments</h2>\
-         <div id=\"environments\" data-live=\"/_ramp/ui/{}/apps/{}/live\" data-live-kinds=\"deployment alarm\" data-live-app=\"{}\" aria-live=\"polite\">{}</div></section>",
+         <div id=\"environments\" data-live=\"/_ramp/ui/{}/apps/{}/live\" data-live-kinds=\"deployment alarm\" data-live-app=\"{}\">{}</div></section>",
         U(region),
         U(app_id),
         E(app_id),

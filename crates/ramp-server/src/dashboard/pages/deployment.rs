@@ -117,7 +117,7 @@ async fn render(
     put!(
         h,
         "<div id=\"deployment\" data-live=\"/_ramp/ui/{}/apps/{}/environments/{}/deployments/{}/live\" data-live-kinds=\"deployment\" \
-         data-live-app=\"{}\" data-live-env=\"{}\" data-live-number=\"{}\" aria-live=\"polite\">{}</div>",
+         data-live-app=\"{}\" data-live-env=\"{}\" data-live-number=\"{}\">{}</div>",
         U(region),
         U(app),
         U(env),
@@ -151,7 +151,13 @@ fn live_part(view: &View, region: &str, session: &Session) -> String {
         d.deployment_number
     );
     let mut h = Html::default();
-    h.raw("<dl class=\"summary\">");
+    put!(
+        h,
+        "<dl class=\"summary\" data-announce=\"Deployment {}: {}, {} of clients\">",
+        d.deployment_number,
+        E(d.state.as_str()),
+        percent(d.percentage_complete)
+    );
     put!(
         h,
         "<div><dt>State</dt><dd id=\"state\">{}</dd></div>",

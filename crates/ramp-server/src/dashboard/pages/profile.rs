@@ -485,6 +485,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn feature_flags_show_as_a_table_of_flags_variants_and_attributes() {
+        let doc = Bytes::from(
+            serde_json::json!({
+                "version": "1",
+                "flags": {
+                    "checkout": { "name": "New checkout", "attributes": { "limit": { "constraints": { "type": "number" } } } },
+                    "banner": { "name": "Banner <b>" }
+                },
+                "values": {
+                    "checkout": { "enabled": true, "limit": 3, "_variants": [
+                        { "name": "wide", "enabled": true, "rule": "(eq $tier \"gold\")" },
+                        { "name": "default", "enabled": false }
+                    ]},
+                    "banner": { "enabled": false }
+                }
+            })
+            .to_string(),
+        );
+        let table = flags_table("Flags in version 1", &doc);
+        assert!(table.contains("New checkout"), "{table}");
+        assert!(table.contains("<td>yes</td><td>limit = 3</td>"), "{table}");
+        assert!(table.contains("wide ((eq $tier &quot;gold&quot;)), default"), "{table}");
+        assert!(
+            table.contains("Banner &lt;b&gt;") && table.contains("<td>no</td>"),
+            "{table}"
+        );
+    }
+
+    #[test]
     fn aligns_changed_lines_side_by_side() {
         let rows = align(&["{", "a", "b", "}"], &["{", "a", "c", "d", "}"]);
         assert_eq!(
