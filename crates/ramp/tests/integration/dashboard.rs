@@ -138,6 +138,7 @@ async fn every_page_shows_what_the_apis_hold() {
                 "DEPLOYMENT_STARTED",
                 "Stop deployment",
                 "Planned schedule",
+                "aria-current=\"page\">#1</a>",
             ],
         ),
         (

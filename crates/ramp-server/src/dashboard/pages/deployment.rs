@@ -23,6 +23,9 @@ use crate::dashboard::{Problem, Session, problem_page, scope, see_other};
 
 type DeploymentPath = Path<(String, String, String, i64)>;
 
+/// The environment's deployments listed under the view.
+const OTHERS_SHOWN: usize = 20;
+
 pub async fn page(
     State(state): State<Arc<AppState>>,
     Extension(session): Extension<Session>,
@@ -48,6 +51,8 @@ struct View {
     deployment: Deployment,
     /// The deployment of the same profile that was standing when this one started.
     replaces: Option<Deployment>,
+    /// The environment's deployments, newest first (at most [`OTHERS_SHOWN`]).
+    others: Vec<Deployment>,
     environment_name: String,
     now: Timestamp,
 }
@@ -76,12 +81,15 @@ async fn load(state: &AppState, region: &str, app: &str, env: &str, number: i64)
     // Deployments of an environment run one at a time, so when this one started the newest
     // earlier one of its profile that was not rolled back or reverted was what clients had.
     let replaces = all_deployments
-        .into_iter()
+        .iter()
         .filter(|d| d.deployment_number < number && d.configuration_profile_id == deployment.configuration_profile_id)
-        .find(|d| !matches!(d.state, DeploymentState::RolledBack | DeploymentState::Reverted));
+        .find(|d| !matches!(d.state, DeploymentState::RolledBack | DeploymentState::Reverted))
+        .cloned();
+    let others = all_deployments.into_iter().take(OTHERS_SHOWN).collect();
     Ok(View {
         deployment,
         replaces,
+        others,
         environment_name: environment.name,
         now: state.clock.now(),
     })
@@ -215,6 +223,33 @@ fn live_part(view: &View, region: &str, session: &Session) -> String {
     h.raw(&schedule_table(d));
     h.raw(&event_log(d));
     h.raw("</div>");
+    h.raw(&environment_deployments(view, region));
+    h.0
+}
+
+/// The environment's deployments, newest first, this one marked.
+fn environment_deployments(view: &View, region: &str) -> String {
+    let mut h = Html::default();
+    h.raw("<div class=\"table-wrap\"><table id=\"environment-deployments\"><caption>Deployments of this environment, newest first</caption><thead><tr><th scope=\"col\">Deployment</th><th scope=\"col\">Profile</th><th scope=\"col\">Version</th><th scope=\"col\">State</th><th scope=\"col\">Started</th></tr></thead><tbody>");
+    for d in &view.others {
+        let current = d.deployment_number == view.deployment.deployment_number;
+        put!(
+            h,
+            "<tr><th scope=\"row\"><a href=\"/_ramp/ui/{}/apps/{}/environments/{}/deployments/{}\"{}>#{}</a></th><td>{}</td><td>{}</td><td>{} {}</td><td>{}</td></tr>",
+            U(region),
+            U(&d.application_id),
+            U(&d.environment_id),
+            d.deployment_number,
+            if current { " aria-current=\"page\"" } else { "" },
+            d.deployment_number,
+            E(&d.configuration_name),
+            E(&version_text(d)),
+            badge(d.state.as_str()),
+            percent(d.percentage_complete),
+            time_el(d.started_at)
+        );
+    }
+    h.raw("</tbody></table></div>");
     h.0
 }
 
