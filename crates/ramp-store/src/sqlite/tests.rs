@@ -128,7 +128,7 @@ async fn the_file_is_in_wal_mode_with_the_schema() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |row| row.get(0))
         .expect("user_version");
-    assert_eq!(version, 7);
+    assert_eq!(version, 8);
 }
 
 #[tokio::test(flavor = "multi_thread")]
