@@ -2,9 +2,11 @@
 
 mod actions;
 mod backends;
+mod config_file;
+mod logging;
 mod serve;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// mimalloc rather than glibc's malloc: every request allocates and frees a few dozen small
 /// buffers across two or more worker threads, which glibc's arenas serve slowly (the data-plane
@@ -26,12 +28,14 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the server.
+    ///
+    /// Every flag can also be set by its `RAMP_*` environment variable, or by its long name in
+    /// the TOML file given with --config (flags win over variables, variables over the file).
     Serve(serve::ServeArgs),
 }
 
 fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
-    init_logging();
+    let cli = parse_command_line();
     let result = match cli.command {
         Command::Serve(args) => serve::run(args),
     };
@@ -45,15 +49,34 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-/// `RUST_LOG` when set, else info for ramp and warnings for its dependencies.
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,ramp=info,ramp_server=info,ramp_store=info"));
-    use std::io::IsTerminal;
-    let ansi = std::io::stderr().is_terminal();
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(ansi)
-        .with_writer(std::io::stderr)
-        .init();
+impl Command {
+    fn config_file(&self) -> Option<&std::path::Path> {
+        match self {
+            Self::Serve(args) => args.config_file(),
+        }
+    }
+}
+
+/// The command line, with `ramp serve --config FILE`'s settings read in (`config_file`).
+fn parse_command_line() -> Cli {
+    let first = Cli::parse();
+    let Some(config) = first.command.config_file() else {
+        return first;
+    };
+    let mut command = Cli::command();
+    let expanded = command
+        .find_subcommand("serve")
+        .ok_or_else(|| anyhow::anyhow!("no serve command"))
+        .and_then(|serve| config_file::expand(std::env::args_os().collect(), serve, Some(config)));
+    let expanded = match expanded {
+        Ok(expanded) => expanded,
+        Err(e) => {
+            eprintln!("ramp: {e:#}");
+            std::process::exit(2);
+        }
+    };
+    command
+        .try_get_matches_from_mut(expanded)
+        .and_then(|matches| Cli::from_arg_matches(&matches))
+        .unwrap_or_else(|e| e.exit())
 }
