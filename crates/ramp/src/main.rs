@@ -2,6 +2,7 @@
 
 mod actions;
 mod backends;
+mod cli;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -16,17 +17,23 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[command(
     name = "ramp",
     version,
-    about = "A self-hosted deployment server that speaks AWS AppConfig"
+    about = "A self-hosted deployment server that speaks AWS AppConfig",
+    after_long_help = cli::EXIT_CODES
 )]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
+// Parsed once at start-up: the size of the biggest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Run the server.
     Serve(serve::ServeArgs),
+    /// The deploy CLI: deploy, status, stop, revert, alarm, strategy, site (README "Deploy CLI").
+    #[command(flatten)]
+    Cli(cli::Command),
 }
 
 fn main() -> std::process::ExitCode {
@@ -34,6 +41,8 @@ fn main() -> std::process::ExitCode {
     init_logging();
     let result = match cli.command {
         Command::Serve(args) => serve::run(args),
+        // A client of a server: its own one-line errors and exit codes (cli::EXIT_CODES).
+        Command::Cli(command) => return cli::run(command),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
