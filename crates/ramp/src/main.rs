@@ -38,12 +38,13 @@ enum Command {
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    init_logging();
-    let result = match cli.command {
-        Command::Serve(args) => serve::run(args),
-        // A client of a server: its own one-line errors and exit codes (cli::EXIT_CODES).
+    let args = match cli.command {
+        Command::Serve(args) => args,
+        // A client of a server: no server logs, its own one-line errors and exit codes.
         Command::Cli(command) => return cli::run(command),
     };
+    init_logging();
+    let result = serve::run(args);
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

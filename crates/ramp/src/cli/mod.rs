@@ -114,6 +114,13 @@ impl Outcome {
 
 /// Runs a CLI command to its end: a one-line message on stderr for any error, never a panic.
 pub fn run(command: Command) -> ExitCode {
+    // Logs only on request: the SDK's warnings would otherwise mix with the command's output.
+    if let Ok(filter) = tracing_subscriber::EnvFilter::try_from_default_env() {
+        tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .init();
+    }
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
