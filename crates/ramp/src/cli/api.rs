@@ -1,7 +1,7 @@
 //! SDK errors as one line a person can act on: the operation, AWS's error code and message, or
 //! why the server could not be reached.
 
-use aws_sdk_appconfig::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_appconfig::error::{ProvideErrorMetadata, SdkError};
 
 /// Turns an SDK call's error into a one-line `anyhow` error naming the operation.
 pub trait Call<T> {
@@ -30,12 +30,12 @@ where
             match (err.code(), err.message()) {
                 (Some(code), Some(message)) => format!("{code}: {message}"),
                 (Some(code), None) => code.to_owned(),
-                _ => format!("{}", DisplayErrorContext(error)),
+                _ => causes(error),
             }
         }
         SdkError::DispatchFailure(failure) if failure.is_io() || failure.is_timeout() => cannot_reach(error),
         SdkError::TimeoutError(_) => cannot_reach(error),
-        _ => format!("{}", DisplayErrorContext(error)),
+        _ => causes(error),
     }
 }
 
@@ -46,6 +46,22 @@ where
 {
     format!(
         "cannot reach the server ({}); is `ramp serve` running, or is --endpoint-url right?",
-        DisplayErrorContext(error)
+        causes(error)
     )
+}
+
+/// An error and its causes, as one line: `dispatch failure: io error: client error (Connect): …`.
+/// (The SDK's `DisplayErrorContext` appends the whole error's `Debug` form as well.)
+fn causes(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(error);
+    while let Some(error) = next {
+        let text = error.to_string();
+        // Wrappers often repeat their source's text: keep each message once.
+        if !parts.iter().any(|part| part.contains(&text)) {
+            parts.push(text);
+        }
+        next = error.source();
+    }
+    parts.join(": ")
 }
