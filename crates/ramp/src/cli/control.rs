@@ -59,12 +59,11 @@ pub struct RevertArgs {
 pub async fn stop(args: StopArgs) -> anyhow::Result<Outcome> {
     let session = Session::open(&args.connect).await?;
     let client = session.appconfig();
-    let application = resolve::application(&client, &args.app).await?;
-    let environment = resolve::environment(&client, &application, &args.env).await?;
+    let (application, environment) = resolve::application_and_environment(&client, &args.app, &args.env).await?;
     let number = match args.deployment {
         Some(number) => number,
         None => {
-            let deployments = deployments_of(&client, &application, &environment).await?;
+            let deployments = resolve::deployments(&client, &application.id, &environment.id).await?;
             deployments
                 .iter()
                 .filter(|d| d.state().is_some_and(|s| is_in_flight(s.as_str())))
@@ -79,8 +78,7 @@ pub async fn stop(args: StopArgs) -> anyhow::Result<Outcome> {
 pub async fn revert(args: RevertArgs) -> anyhow::Result<Outcome> {
     let session = Session::open(&args.connect).await?;
     let client = session.appconfig();
-    let application = resolve::application(&client, &args.app).await?;
-    let environment = resolve::environment(&client, &application, &args.env).await?;
+    let (application, environment) = resolve::application_and_environment(&client, &args.app, &args.env).await?;
     let profile = match &args.profile {
         Some(given) => Some(resolve::configuration_profile(&client, &application, given).await?),
         None => None,
@@ -88,7 +86,7 @@ pub async fn revert(args: RevertArgs) -> anyhow::Result<Outcome> {
     let number = match args.deployment {
         Some(number) => number,
         None => {
-            let deployments = deployments_of(&client, &application, &environment).await?;
+            let deployments = resolve::deployments(&client, &application.id, &environment.id).await?;
             deployments
                 .iter()
                 .filter(|d| {
@@ -147,21 +145,4 @@ async fn stop_deployment(
         );
     }
     Ok(Outcome::Success)
-}
-
-async fn deployments_of(
-    client: &aws_sdk_appconfig::Client,
-    application: &Named,
-    environment: &Named,
-) -> anyhow::Result<Vec<DeploymentSummary>> {
-    client
-        .list_deployments()
-        .application_id(&application.id)
-        .environment_id(&environment.id)
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .call("ListDeployments")
 }

@@ -2,7 +2,6 @@
 //! rollout followed to its end, so that one command and its exit code are all a CI pipeline needs.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use aws_sdk_appconfig::primitives::Blob;
 use clap::{ArgGroup, Args};
@@ -13,7 +12,7 @@ use super::follow::{Followed, Reason, Target, follow, get_deployment};
 use super::progress::Progress;
 use super::resolve::{self, Named};
 use super::view::DeploymentView;
-use super::{ConnectArgs, Outcome, Session, parse_seconds, print_json};
+use super::{ConnectArgs, Outcome, Session, WaitArgs, print_json};
 
 pub const HELP: &str = "\
 Examples:
@@ -69,12 +68,8 @@ pub struct DeployArgs {
     /// The deployment's description.
     #[arg(long, value_name = "TEXT")]
     description: Option<String>,
-    /// Follow the deployment until it is COMPLETE, ROLLED_BACK or REVERTED; the exit code says which.
-    #[arg(long)]
-    wait: bool,
-    /// Seconds between two looks at the deployment while waiting (real time).
-    #[arg(long, value_name = "SECONDS", default_value = "1", value_parser = parse_seconds)]
-    poll_interval: Duration,
+    #[command(flatten)]
+    wait: WaitArgs,
     #[command(flatten)]
     connect: ConnectArgs,
 }
@@ -84,8 +79,7 @@ pub async fn run(args: DeployArgs) -> anyhow::Result<Outcome> {
     let client = session.appconfig();
 
     // 1. What the user named.
-    let application = resolve::application(&client, &args.app).await?;
-    let environment = resolve::environment(&client, &application, &args.env).await?;
+    let (application, environment) = resolve::application_and_environment(&client, &args.app, &args.env).await?;
     let profile = resolve::configuration_profile(&client, &application, &args.profile).await?;
     let strategy = resolve::deployment_strategy(&client, &args.strategy).await?;
     let strategy_id = strategy.id().unwrap_or_default().to_owned();
@@ -126,7 +120,7 @@ pub async fn run(args: DeployArgs) -> anyhow::Result<Outcome> {
     }
 
     // 4. Without --wait, that is all; with it, follow to the end.
-    if !args.wait {
+    if !args.wait.wait {
         if session.is_json() {
             let deployment = get_deployment(&client, &target).await?;
             print_json(&json!(deployment));
@@ -139,7 +133,7 @@ pub async fn run(args: DeployArgs) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Success);
     }
     let progress = Progress::new(session.output);
-    match follow(&session, &target, args.poll_interval, &progress).await? {
+    match follow(&session, &target, args.wait.poll_interval, &progress).await? {
         Followed::Finished(deployment) => report_end(&session, &application, &environment, &deployment).await,
         Followed::Interrupted => {
             eprintln!(

@@ -83,6 +83,18 @@ pub struct ConnectArgs {
     pub output: Output,
 }
 
+/// Whether to follow what a command started, and how often to look.
+#[derive(Args, Clone, Debug)]
+pub struct WaitArgs {
+    /// Follow it until it ends (a deployment COMPLETE, ROLLED_BACK or REVERTED; a site job
+    /// SUCCEED or FAILED); the exit code says which.
+    #[arg(long)]
+    pub wait: bool,
+    /// Seconds between two looks while waiting (real time).
+    #[arg(long, value_name = "SECONDS", default_value = "1", value_parser = parse_seconds)]
+    pub poll_interval: std::time::Duration,
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Output {
     Text,

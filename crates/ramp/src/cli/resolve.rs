@@ -1,8 +1,8 @@
 //! Names or IDs, everywhere: what the user typed, matched against the List* operations (every
-//! page). An ID wins over a name; a name two resources share is refused with their IDs, since
+//! page), and the lists themselves. An ID wins over a name; a name two resources share is refused with their IDs, since
 //! AppConfig does not keep names unique.
 
-use aws_sdk_appconfig::types::DeploymentStrategy;
+use aws_sdk_appconfig::types::{DeploymentStrategy, DeploymentSummary};
 
 use super::api::Call;
 
@@ -14,6 +14,11 @@ pub struct Named {
 }
 
 pub async fn application(client: &aws_sdk_appconfig::Client, given: &str) -> anyhow::Result<Named> {
+    pick("application", given, applications(client).await?, "")
+}
+
+/// Every application.
+pub async fn applications(client: &aws_sdk_appconfig::Client) -> anyhow::Result<Vec<Named>> {
     let items = client
         .list_applications()
         .into_paginator()
@@ -22,8 +27,18 @@ pub async fn application(client: &aws_sdk_appconfig::Client, given: &str) -> any
         .try_collect()
         .await
         .call("ListApplications")?;
-    let named = items.iter().map(|a| named(a.id(), a.name())).collect();
-    pick("application", given, named, "")
+    Ok(items.iter().map(|a| named(a.id(), a.name())).collect())
+}
+
+/// An application and one of its environments, as `--app` and `--env` name them.
+pub async fn application_and_environment(
+    client: &aws_sdk_appconfig::Client,
+    app: &str,
+    env: &str,
+) -> anyhow::Result<(Named, Named)> {
+    let application = application(client, app).await?;
+    let environment = environment(client, &application, env).await?;
+    Ok((application, environment))
 }
 
 pub async fn environment(
@@ -65,6 +80,24 @@ pub async fn configuration_profile(
         .call("ListConfigurationProfiles")?;
     let named = items.iter().map(|p| named(p.id(), p.name())).collect();
     pick("configuration profile", given, named, &in_application(application))
+}
+
+/// Every deployment of an environment (the list's order is the server's).
+pub async fn deployments(
+    client: &aws_sdk_appconfig::Client,
+    application_id: &str,
+    environment_id: &str,
+) -> anyhow::Result<Vec<DeploymentSummary>> {
+    client
+        .list_deployments()
+        .application_id(application_id)
+        .environment_id(environment_id)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .call("ListDeployments")
 }
 
 /// A deployment strategy, custom or predefined (`AppConfig.Linear50PercentEvery30Seconds`…),

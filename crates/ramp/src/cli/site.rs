@@ -14,7 +14,7 @@ use serde_json::json;
 use super::api::Call;
 use super::progress::Progress;
 use super::resolve::{self, Named};
-use super::{ConnectArgs, Outcome, Session, parse_seconds, print_json};
+use super::{ConnectArgs, Outcome, Session, WaitArgs, print_json};
 
 #[derive(Subcommand, Debug)]
 pub enum SiteCommand {
@@ -42,12 +42,8 @@ pub struct DeployArgs {
     /// The branch.
     #[arg(long, value_name = "BRANCH")]
     branch: String,
-    /// Follow the job until it SUCCEEDs or FAILs; the exit code says which.
-    #[arg(long)]
-    wait: bool,
-    /// Seconds between two looks at the job while waiting (real time).
-    #[arg(long, value_name = "SECONDS", default_value = "1", value_parser = parse_seconds)]
-    poll_interval: Duration,
+    #[command(flatten)]
+    wait: WaitArgs,
     #[command(flatten)]
     connect: ConnectArgs,
 }
@@ -88,7 +84,7 @@ pub async fn deploy(args: DeployArgs) -> anyhow::Result<Outcome> {
     }
 
     // 3. Without --wait, that is all; with it, follow the job.
-    if !args.wait {
+    if !args.wait.wait {
         if session.is_json() {
             print_json(&json!({ "AppId": app.id, "BranchName": args.branch, "JobId": job_id, "Status": "PENDING" }));
         }
@@ -96,7 +92,7 @@ pub async fn deploy(args: DeployArgs) -> anyhow::Result<Outcome> {
     }
     let progress = Progress::spinner(session.output);
     let followed = tokio::select! {
-        job = poll_job(&client, &app, &args.branch, &job_id, args.poll_interval, &progress) => Some(job?),
+        job = poll_job(&client, &app, &args.branch, &job_id, args.wait.poll_interval, &progress) => Some(job?),
         _ = tokio::signal::ctrl_c() => None,
     };
     progress.finish();

@@ -73,7 +73,7 @@ pub async fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
 
     let applications = match &args.app {
         Some(given) => vec![resolve::application(&client, given).await?],
-        None => all_applications(&client).await?,
+        None => resolve::applications(&client).await?,
     };
     let mut report = Vec::new();
     for application in applications {
@@ -104,24 +104,6 @@ pub async fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
         print_text(&report);
     }
     Ok(Outcome::Success)
-}
-
-async fn all_applications(client: &aws_sdk_appconfig::Client) -> anyhow::Result<Vec<Named>> {
-    let items = client
-        .list_applications()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .call("ListApplications")?;
-    Ok(items
-        .iter()
-        .map(|a| Named {
-            id: a.id().unwrap_or_default().to_owned(),
-            name: a.name().unwrap_or_default().to_owned(),
-        })
-        .collect())
 }
 
 /// The application's environments (those with the given name or ID, when one is given).
@@ -167,16 +149,7 @@ async fn deployments_of(
     environment_id: &str,
 ) -> anyhow::Result<Vec<DeploymentLine>> {
     let client = session.appconfig();
-    let items = client
-        .list_deployments()
-        .application_id(application_id)
-        .environment_id(environment_id)
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .call("ListDeployments")?;
+    let items = resolve::deployments(&client, application_id, environment_id).await?;
     let mut lines: Vec<DeploymentLine> = items.iter().map(line).collect();
     lines.sort_by_key(|d| std::cmp::Reverse(d.deployment_number));
     for deployment in lines.iter_mut().filter(|d| is_in_flight(&d.state)) {

@@ -81,15 +81,12 @@ async fn shop(client: &Client) -> Shop {
 
 /// The `ramp` binary with `args`, pointed at `server`, in an environment of its own: no AWS
 /// profile files, no endpoint variables, and the given credentials (none: the CLI's fallback).
-fn ramp(server: &TestServer, credentials: Option<(&str, &str)>, args: &[&str]) -> Command {
-    ramp_at(&server.base_url, credentials, args)
-}
-
-fn ramp_at(endpoint: &str, credentials: Option<(&str, &str)>, args: &[&str]) -> Command {
+/// The endpoint comes from `RAMP_ENDPOINT_URL`; `line` is split on whitespace.
+fn ramp(server: &TestServer, credentials: Option<(&str, &str)>, line: &str) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_ramp"));
     command
-        .args(args)
-        .args(["--endpoint-url", endpoint])
+        .args(line.split_whitespace())
+        .env("RAMP_ENDPOINT_URL", &server.base_url)
         .env("AWS_CONFIG_FILE", "/nonexistent/ramp-cli-test/config")
         .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/ramp-cli-test/credentials")
         .env("NO_COLOR", "1")
@@ -104,7 +101,6 @@ fn ramp_at(endpoint: &str, credentials: Option<(&str, &str)>, args: &[&str]) -> 
         "AWS_REGION",
         "AWS_DEFAULT_REGION",
         "AWS_ENDPOINT_URL",
-        "RAMP_ENDPOINT_URL",
     ] {
         command.env_remove(name);
     }
@@ -263,22 +259,9 @@ async fn cli_deploy_wait_follows_the_rollout_to_complete_and_exits_0() {
     let mut cli = Watched::spawn(ramp(
         &server,
         None,
-        &[
-            "deploy",
-            "--app",
-            "shop",
-            "--env",
-            "prod",
-            "--profile",
-            "cfg",
-            "--file",
-            &file,
-            "--strategy",
-            "linear-50",
-            "--wait",
-            "--poll-interval",
-            "0.05",
-        ],
+        &format!(
+            "deploy --app shop --env prod --profile cfg --file {file} --strategy linear-50 --wait --poll-interval 0.05"
+        ),
     ));
     // Observed timing: 50 % at 40 s, 100 % at 80 s, bake from 120 s, complete at 180 s. Each
     // move of the clock waits for the CLI to have shown the step before.
@@ -351,33 +334,18 @@ async fn cli_deploy_wait_exits_3_with_the_reason_when_an_alarm_rolls_it_back() {
     let mut cli = Watched::spawn(ramp(
         &server,
         None,
-        &[
-            "deploy",
-            "--app",
-            &shop.app,
-            "--env",
-            &shop.env,
-            "--profile",
-            "cfg",
-            "--file",
-            &file,
-            "--strategy",
-            &shop.strategy,
-            "--wait",
-            "--poll-interval",
-            "0.05",
-        ],
+        &format!(
+            "deploy --app {} --env {} --profile cfg --file {file} --strategy {} --wait --poll-interval 0.05",
+            shop.app, shop.env, shop.strategy
+        ),
     ));
     // 40 s in, the first step (50 %) is out; then the alarm goes off.
     cli.wait_for(&["next: 50% at"]).await;
     server.advance_clock(40).await;
     cli.wait_for(&[" 50.00%", "PERCENTAGE_UPDATED"]).await;
-    let alarm = run(ramp(
-        &server,
-        None,
-        &["alarm", "set", "errors", "ALARM", "--reason", "5xx up"],
-    ))
-    .await;
+    let mut alarm = ramp(&server, None, "alarm set errors ALARM --reason");
+    alarm.arg("5xx up");
+    let alarm = run(alarm).await;
     alarm.assert_code(0);
     assert!(
         alarm.stdout.contains("Alarm errors is ALARM; 1 deployment rolled back"),
@@ -409,22 +377,7 @@ async fn cli_json_output_of_deploy_status_stop_and_revert_parses() {
     let child = ramp(
         &server,
         None,
-        &[
-            "deploy",
-            "--app",
-            "shop",
-            "--env",
-            "prod",
-            "--profile",
-            "cfg",
-            "--file",
-            &file,
-            "--wait",
-            "--poll-interval",
-            "0.05",
-            "--output",
-            "json",
-        ],
+        &format!("deploy --app shop --env prod --profile cfg --file {file} --wait --poll-interval 0.05 --output json"),
     )
     .spawn()
     .unwrap();
@@ -445,7 +398,7 @@ async fn cli_json_output_of_deploy_status_stop_and_revert_parses() {
     assert_eq!(events.first(), Some(&"DEPLOYMENT_STARTED"));
     assert_eq!(events.last(), Some(&"DEPLOYMENT_COMPLETED"));
 
-    let status = run(ramp(&server, None, &["status", "--output", "json"])).await;
+    let status = run(ramp(&server, None, "status --output json")).await;
     status.assert_code(0);
     let status = status.json();
     let environment = &status["Applications"][0]["Environments"][0];
@@ -457,20 +410,10 @@ async fn cli_json_output_of_deploy_status_stop_and_revert_parses() {
     assert_eq!(environment["InFlight"], serde_json::json!([]));
 
     // Revert the completed deployment: the environment is REVERTED, nothing is deployed.
-    let reverted = run(ramp(
-        &server,
-        None,
-        &["revert", "--app", "shop", "--env", "prod", "--output", "json"],
-    ))
-    .await;
+    let reverted = run(ramp(&server, None, "revert --app shop --env prod --output json")).await;
     reverted.assert_code(0);
     assert_eq!(reverted.json()["State"], "REVERTED");
-    let status = run(ramp(
-        &server,
-        None,
-        &["status", "--app", "shop", "--env", "prod", "--output", "json"],
-    ))
-    .await;
+    let status = run(ramp(&server, None, "status --app shop --env prod --output json")).await;
     let environment = &status.json()["Applications"][0]["Environments"][0];
     assert_eq!(environment["State"], "REVERTED");
     assert_eq!(environment["Deployed"], serde_json::json!([]));
@@ -479,33 +422,19 @@ async fn cli_json_output_of_deploy_status_stop_and_revert_parses() {
     let started = run(ramp(
         &server,
         None,
-        &[
-            "deploy",
-            "--app",
-            "shop",
-            "--env",
-            "prod",
-            "--profile",
-            "cfg",
-            "--version",
-            "1",
-            "--strategy",
-            "linear-50",
-            "--output",
-            "json",
-        ],
+        "deploy --app shop --env prod --profile cfg --version 1 --strategy linear-50 --output json",
     ))
     .await;
     started.assert_code(0);
     assert_eq!(started.json()["State"], "DEPLOYING");
-    let status = run(ramp(&server, None, &["status", "--app", "shop", "--output", "json"])).await;
+    let status = run(ramp(&server, None, "status --app shop --output json")).await;
     let in_flight = &status.json()["Applications"][0]["Environments"][0]["InFlight"][0];
     assert_eq!(in_flight["DeploymentNumber"], 2);
     assert!(
         in_flight["NextStep"].as_str().unwrap().starts_with("next: 50% in 40s"),
         "{in_flight}"
     );
-    let stopped = run(ramp(&server, None, &["stop", "--app", "shop", "--env", "prod"])).await;
+    let stopped = run(ramp(&server, None, "stop --app shop --env prod")).await;
     stopped.assert_code(0);
     assert!(
         stopped
@@ -514,7 +443,7 @@ async fn cli_json_output_of_deploy_status_stop_and_revert_parses() {
         "{}",
         stopped.stdout
     );
-    let none_left = run(ramp(&server, None, &["stop", "--app", "shop", "--env", "prod"])).await;
+    let none_left = run(ramp(&server, None, "stop --app shop --env prod")).await;
     none_left.assert_code(1);
     assert_eq!(
         none_left.stderr.trim(),
@@ -528,17 +457,12 @@ async fn cli_strategy_preview_is_the_engines_schedule_by_name_or_id() {
     let client = server.appconfig();
     let shop = shop(&client).await;
 
-    let by_name = run(ramp(
-        &server,
-        None,
-        &["strategy", "preview", "linear-50", "--output", "json"],
-    ))
-    .await;
+    let by_name = run(ramp(&server, None, "strategy preview linear-50 --output json")).await;
     by_name.assert_code(0);
     let by_id = run(ramp(
         &server,
         None,
-        &["strategy", "preview", &shop.strategy, "--output", "json"],
+        &format!("strategy preview {} --output json", shop.strategy),
     ))
     .await;
     by_id.assert_code(0);
@@ -557,15 +481,7 @@ async fn cli_strategy_preview_is_the_engines_schedule_by_name_or_id() {
         let preview = run(ramp(
             &server,
             None,
-            &[
-                "strategy",
-                "preview",
-                "linear-50",
-                "--step-timing",
-                flag,
-                "--output",
-                "json",
-            ],
+            &format!("strategy preview linear-50 --step-timing {flag} --output json"),
         ))
         .await
         .json();
@@ -587,7 +503,7 @@ async fn cli_strategy_preview_is_the_engines_schedule_by_name_or_id() {
     let table = run(ramp(
         &server,
         None,
-        &["strategy", "preview", "AppConfig.Linear50PercentEvery30Seconds"],
+        "strategy preview AppConfig.Linear50PercentEvery30Seconds",
     ))
     .await;
     table.assert_code(0);
@@ -612,7 +528,7 @@ async fn cli_errors_are_one_line_naming_what_is_wrong_with_exit_1() {
     let server = TestServer::start();
     shop(&server.appconfig()).await;
 
-    let missing_app = run(ramp(&server, None, &["status", "--app", "nope"])).await;
+    let missing_app = run(ramp(&server, None, "status --app nope")).await;
     missing_app.assert_code(1);
     assert_eq!(
         missing_app.stderr.trim(),
@@ -622,17 +538,7 @@ async fn cli_errors_are_one_line_naming_what_is_wrong_with_exit_1() {
     let missing_env = run(ramp(
         &server,
         None,
-        &[
-            "deploy",
-            "--app",
-            "shop",
-            "--env",
-            "staging",
-            "--profile",
-            "cfg",
-            "--version",
-            "1",
-        ],
+        "deploy --app shop --env staging --profile cfg --version 1",
     ))
     .await;
     missing_env.assert_code(1);
@@ -645,17 +551,7 @@ async fn cli_errors_are_one_line_naming_what_is_wrong_with_exit_1() {
     let missing_version = run(ramp(
         &server,
         None,
-        &[
-            "deploy",
-            "--app",
-            "shop",
-            "--env",
-            "prod",
-            "--profile",
-            "cfg",
-            "--version",
-            "7",
-        ],
+        "deploy --app shop --env prod --profile cfg --version 7",
     ))
     .await;
     missing_version.assert_code(1);
@@ -671,8 +567,8 @@ async fn cli_errors_are_one_line_naming_what_is_wrong_with_exit_1() {
         missing_version.stderr
     );
 
-    // Nothing listening.
-    let unreachable = run(ramp_at("http://127.0.0.1:9", None, &["status"])).await;
+    // Nothing listening; the flag wins over the variable.
+    let unreachable = run(ramp(&server, None, "status --endpoint-url http://127.0.0.1:9")).await;
     unreachable.assert_code(1);
     assert!(
         unreachable.stderr.contains("cannot reach the server"),
@@ -681,12 +577,7 @@ async fn cli_errors_are_one_line_naming_what_is_wrong_with_exit_1() {
     );
 
     // A usage error is clap's, exit 2.
-    let usage = run(ramp(
-        &server,
-        None,
-        &["deploy", "--app", "shop", "--env", "prod", "--profile", "cfg"],
-    ))
-    .await;
+    let usage = run(ramp(&server, None, "deploy --app shop --env prod --profile cfg")).await;
     usage.assert_code(2);
 }
 
@@ -716,23 +607,12 @@ async fn cli_site_deploy_zips_uploads_and_waits_until_the_site_serves() {
     std::fs::create_dir_all(site.path().join("css")).unwrap();
     std::fs::write(site.path().join("css/site.css"), "h1 { color: red }").unwrap();
 
-    let deployed = run(ramp(
-        &server,
-        None,
-        &[
-            "site",
-            "deploy",
-            site.path().to_str().unwrap(),
-            "--app",
-            "web",
-            "--branch",
-            "main",
-            "--wait",
-            "--poll-interval",
-            "0.05",
-        ],
-    ))
-    .await;
+    let dir = site.path().to_str().unwrap();
+    let deploy = |app: &str, extra: &str| {
+        let line = format!("site deploy {dir} --app {app} --branch main --wait --poll-interval 0.05 {extra}");
+        run(ramp(&server, None, &line))
+    };
+    let deployed = deploy("web", "").await;
     deployed.assert_code(0);
     let port = server.base_url.rsplit(':').next().unwrap();
     assert!(deployed.stdout.contains("2 files"), "{}", deployed.stdout);
@@ -759,25 +639,7 @@ async fn cli_site_deploy_zips_uploads_and_waits_until_the_site_serves() {
     }
 
     // JSON, by app ID.
-    let again = run(ramp(
-        &server,
-        None,
-        &[
-            "site",
-            "deploy",
-            site.path().to_str().unwrap(),
-            "--app",
-            &app_id,
-            "--branch",
-            "main",
-            "--wait",
-            "--poll-interval",
-            "0.05",
-            "--output",
-            "json",
-        ],
-    ))
-    .await;
+    let again = deploy(&app_id, "--output json").await;
     again.assert_code(0);
     let document = again.json();
     assert_eq!(document["Status"], "SUCCEED");
@@ -789,27 +651,13 @@ async fn cli_site_deploy_zips_uploads_and_waits_until_the_site_serves() {
 async fn cli_alarm_set_signs_for_service_ramp_when_the_server_has_credentials() {
     let server = TestServer::with_args(&["--access-key-id", ACCESS_KEY, "--secret-access-key", SECRET_KEY]);
 
-    let signed = run(ramp(
-        &server,
-        Some((ACCESS_KEY, SECRET_KEY)),
-        &["alarm", "set", "errors", "ALARM"],
-    ))
-    .await;
+    let signed = run(ramp(&server, Some((ACCESS_KEY, SECRET_KEY)), "alarm set errors ALARM")).await;
     signed.assert_code(0);
     assert!(signed.stdout.contains("Alarm errors is ALARM"), "{}", signed.stdout);
     let listed = run(ramp(
         &server,
         Some((ACCESS_KEY, SECRET_KEY)),
-        &[
-            "alarm",
-            "set",
-            "errors",
-            "ok",
-            "--reason",
-            "recovered",
-            "--output",
-            "json",
-        ],
+        "alarm set errors ok --reason recovered --output json",
     ))
     .await;
     listed.assert_code(0);
@@ -819,7 +667,7 @@ async fn cli_alarm_set_signs_for_service_ramp_when_the_server_has_credentials() 
     let wrong_secret = run(ramp(
         &server,
         Some((ACCESS_KEY, "not-the-secret")),
-        &["alarm", "set", "errors", "ALARM"],
+        "alarm set errors ALARM",
     ))
     .await;
     wrong_secret.assert_code(1);
@@ -833,9 +681,9 @@ async fn cli_alarm_set_signs_for_service_ramp_when_the_server_has_credentials() 
 
     // The SDK's requests are signed with the same credentials; without any, the dummy key the
     // CLI falls back to is refused by name.
-    let status = run(ramp(&server, Some((ACCESS_KEY, SECRET_KEY)), &["status"])).await;
+    let status = run(ramp(&server, Some((ACCESS_KEY, SECRET_KEY)), "status")).await;
     status.assert_code(0);
-    let anonymous = run(ramp(&server, None, &["status"])).await;
+    let anonymous = run(ramp(&server, None, "status")).await;
     anonymous.assert_code(1);
     assert!(
         anonymous
