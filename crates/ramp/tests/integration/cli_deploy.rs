@@ -528,53 +528,32 @@ async fn cli_errors_are_one_line_naming_what_is_wrong_with_exit_1() {
     let server = TestServer::start();
     shop(&server.appconfig()).await;
 
-    let missing_app = run(ramp(&server, None, "status --app nope")).await;
-    missing_app.assert_code(1);
+    let error = |line: &'static str| {
+        let command = ramp(&server, None, line);
+        async move {
+            let run = run(command).await;
+            run.assert_code(1);
+            assert_eq!(run.stderr.lines().count(), 1, "one line: {}", run.stderr);
+            run.stderr.trim().to_owned()
+        }
+    };
     assert_eq!(
-        missing_app.stderr.trim(),
+        error("status --app nope").await,
         "ramp: no application named \"nope\" (nor with that ID)"
     );
-
-    let missing_env = run(ramp(
-        &server,
-        None,
-        "deploy --app shop --env staging --profile cfg --version 1",
-    ))
-    .await;
-    missing_env.assert_code(1);
     assert_eq!(
-        missing_env.stderr.trim(),
+        error("deploy --app shop --env staging --profile cfg --version 1").await,
         "ramp: no environment named \"staging\" in application \"shop\" (nor with that ID)"
     );
-
-    // The server's own refusal: AWS's error code and message.
-    let missing_version = run(ramp(
-        &server,
-        None,
-        "deploy --app shop --env prod --profile cfg --version 7",
-    ))
-    .await;
-    missing_version.assert_code(1);
+    // The server's own refusal: the operation, AWS's error code and message.
+    let missing_version = error("deploy --app shop --env prod --profile cfg --version 7").await;
     assert!(
-        missing_version.stderr.starts_with("ramp: StartDeployment: "),
-        "{}",
-        missing_version.stderr
+        missing_version.starts_with("ramp: StartDeployment: ResourceNotFoundException: "),
+        "{missing_version}"
     );
-    assert_eq!(
-        missing_version.stderr.trim().lines().count(),
-        1,
-        "{}",
-        missing_version.stderr
-    );
-
     // Nothing listening; the flag wins over the variable.
-    let unreachable = run(ramp(&server, None, "status --endpoint-url http://127.0.0.1:9")).await;
-    unreachable.assert_code(1);
-    assert!(
-        unreachable.stderr.contains("cannot reach the server"),
-        "{}",
-        unreachable.stderr
-    );
+    let unreachable = error("status --endpoint-url http://127.0.0.1:9").await;
+    assert!(unreachable.contains("cannot reach the server"), "{unreachable}");
 
     // A usage error is clap's, exit 2.
     let usage = run(ramp(&server, None, "deploy --app shop --env prod --profile cfg")).await;
