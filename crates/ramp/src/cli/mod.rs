@@ -23,7 +23,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
 
-pub use connect::Session;
+use connect::Session;
 
 /// The exit codes of every command, shown in `--help` and README "Deploy CLI".
 pub const EXIT_CODES: &str = "\

@@ -5,7 +5,7 @@
 use std::io::IsTerminal;
 use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use ramp_clock::Timestamp;
 use ramp_domain::rollout::{Milestone, Scheduled};
@@ -28,7 +28,8 @@ impl Progress {
         if !std::io::stdout().is_terminal() {
             return Self::Lines;
         }
-        let bar = ProgressBar::new(100);
+        // On stdout, like the lines printed above it (indicatif draws on stderr by default).
+        let bar = ProgressBar::with_draw_target(Some(100), ProgressDrawTarget::stdout());
         let style = ProgressStyle::with_template("{spinner} [{bar:40}] {pos:>3}%  {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> ");
