@@ -16,6 +16,7 @@ use ramp_clock::Timestamp;
 use ramp_domain::deployment::{StepTiming, StrategySnapshot};
 use ramp_domain::rollout::schedule;
 
+use crate::amplify_common::app_with_branch;
 use crate::harness::{ACCESS_KEY, SECRET_KEY, TestServer};
 
 /// How long a CLI run may take in real time before the test gives up on it.
@@ -563,24 +564,8 @@ async fn cli_errors_are_one_line_naming_what_is_wrong_with_exit_1() {
 #[tokio::test]
 async fn cli_site_deploy_zips_uploads_and_waits_until_the_site_serves() {
     let server = TestServer::start();
-    let amplify = server.amplify();
-    let app_id = amplify
-        .create_app()
-        .name("web")
-        .send()
-        .await
-        .unwrap()
-        .app()
-        .unwrap()
-        .app_id()
-        .to_owned();
-    amplify
-        .create_branch()
-        .app_id(&app_id)
-        .branch_name("main")
-        .send()
-        .await
-        .unwrap();
+    // An Amplify app named "site" with a branch "main".
+    let app_id = app_with_branch(&server.amplify(), "main").await;
     let site = tempfile::tempdir().unwrap();
     std::fs::write(site.path().join("index.html"), "<h1>hello from the CLI</h1>").unwrap();
     std::fs::create_dir_all(site.path().join("css")).unwrap();
@@ -591,7 +576,7 @@ async fn cli_site_deploy_zips_uploads_and_waits_until_the_site_serves() {
         let line = format!("site deploy {dir} --app {app} --branch main --wait --poll-interval 0.05 {extra}");
         run(ramp(&server, None, &line))
     };
-    let deployed = deploy("web", "").await;
+    let deployed = deploy("site", "").await;
     deployed.assert_code(0);
     let port = server.base_url.rsplit(':').next().unwrap();
     assert!(deployed.stdout.contains("2 files"), "{}", deployed.stdout);
@@ -624,6 +609,30 @@ async fn cli_site_deploy_zips_uploads_and_waits_until_the_site_serves() {
     assert_eq!(document["Status"], "SUCCEED");
     assert_eq!(document["AppId"], app_id.as_str());
     assert_eq!(document["Url"], format!("http://main.{app_id}.localhost:{port}/"));
+}
+
+#[tokio::test]
+async fn cli_site_deploy_exits_3_with_the_reason_when_the_job_fails() {
+    let server = TestServer::with_args(&["--deploy-max-files", "1"]);
+    // An Amplify app named "site" with a branch "main".
+    app_with_branch(&server.amplify(), "main").await;
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(site.path().join("index.html"), "one").unwrap();
+    std::fs::write(site.path().join("other.html"), "two").unwrap();
+
+    let dir = site.path().to_str().unwrap();
+    let failed = run(ramp(
+        &server,
+        None,
+        &format!("site deploy {dir} --app site --branch main --wait --poll-interval 0.05"),
+    ))
+    .await;
+    failed.assert_code(3);
+    assert!(failed.stdout.contains("DEPLOY FAILED"), "{}", failed.stdout);
+    assert_eq!(
+        failed.stderr.trim(),
+        "ramp: job 1 FAILED: the archive holds 2 entries; the limit is 1"
+    );
 }
 
 #[tokio::test]
