@@ -368,6 +368,41 @@ async fn cli_deploy_wait_exits_3_with_the_reason_when_an_alarm_rolls_it_back() {
 }
 
 #[tokio::test]
+async fn cli_ctrl_c_stops_the_waiting_not_the_deployment() {
+    let server = TestServer::start();
+    let shop = shop(&server.appconfig()).await;
+    let mut cli = Watched::spawn(ramp(
+        &server,
+        None,
+        "deploy --app shop --env prod --profile cfg --file /dev/null --strategy linear-50 --wait --poll-interval 0.05",
+    ));
+    cli.wait_for(&["next: 50% at"]).await;
+    let interrupted = Command::new("kill")
+        .args(["-INT", &cli.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+
+    let run = cli.finish().await;
+    run.assert_code(130);
+    assert!(
+        run.stderr.starts_with("ramp: stopped waiting; deployment 1 goes on"),
+        "{}",
+        run.stderr
+    );
+    let deployment = server
+        .appconfig()
+        .get_deployment()
+        .application_id(&shop.app)
+        .environment_id(&shop.env)
+        .deployment_number(1)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deployment.state().unwrap().as_str(), "DEPLOYING");
+}
+
+#[tokio::test]
 async fn cli_json_output_of_deploy_status_stop_and_revert_parses() {
     let server = TestServer::start();
     shop(&server.appconfig()).await;
@@ -434,6 +469,16 @@ async fn cli_json_output_of_deploy_status_stop_and_revert_parses() {
     assert!(
         in_flight["NextStep"].as_str().unwrap().starts_with("next: 50% in 40s"),
         "{in_flight}"
+    );
+    // The same as people read it.
+    let text = run(ramp(&server, None, "status")).await;
+    let lines: Vec<&str> = text.stdout.lines().skip(1).collect();
+    assert_eq!(lines[0].split("  ").last(), Some("DEPLOYING"), "{}", text.stdout);
+    assert_eq!(
+        lines[1..],
+        ["    in flight  deployment 2 of cfg version 1: DEPLOYING 0%, next: 50% in 40s"],
+        "{}",
+        text.stdout
     );
     let stopped = run(ramp(&server, None, "stop --app shop --env prod")).await;
     stopped.assert_code(0);
