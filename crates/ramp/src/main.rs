@@ -2,6 +2,7 @@
 
 mod actions;
 mod backends;
+mod cli;
 mod config_file;
 mod logging;
 mod serve;
@@ -18,13 +19,16 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[command(
     name = "ramp",
     version,
-    about = "A self-hosted deployment server that speaks AWS AppConfig"
+    about = "A self-hosted deployment server that speaks AWS AppConfig",
+    after_long_help = cli::EXIT_CODES
 )]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
+// Parsed once at start-up: the size of the biggest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Run the server.
@@ -32,13 +36,20 @@ enum Command {
     /// Every flag can also be set by its `RAMP_*` environment variable, or by its long name in
     /// the TOML file given with --config (flags win over variables, variables over the file).
     Serve(serve::ServeArgs),
+    /// The deploy CLI: deploy, status, stop, revert, alarm, strategy, site (README "Deploy CLI").
+    #[command(flatten)]
+    Cli(cli::Command),
 }
 
 fn main() -> std::process::ExitCode {
     let cli = parse_command_line();
-    let result = match cli.command {
-        Command::Serve(args) => serve::run(args),
+    let args = match cli.command {
+        Command::Serve(args) => args,
+        // A client of a server: no server logs, its own one-line errors and exit codes.
+        Command::Cli(command) => return cli::run(command),
     };
+    // `serve` starts its logging itself, once its settings (`--log-format`) are known.
+    let result = serve::run(args);
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
@@ -53,6 +64,7 @@ impl Command {
     fn config_file(&self) -> Option<&std::path::Path> {
         match self {
             Self::Serve(args) => args.config_file(),
+            Self::Cli(_) => None,
         }
     }
 }

@@ -17,6 +17,7 @@ mod amplify_sources;
 mod applications;
 mod auth;
 mod cli_amplify;
+mod cli_deploy;
 mod cli_quickstart;
 mod configuration_profiles;
 mod dataplane;
