@@ -35,6 +35,7 @@ Exit codes:
   2    command-line usage error
   3    ROLLED_BACK: an alarm, a user's stop or an extension rolled it back (the reason is printed)
   4    REVERTED
+  5    --timeout passed while waiting: ramp stopped watching, the deployment goes on
   130  Ctrl-C while waiting: ramp stopped watching, the deployment goes on";
 
 #[derive(Args, Debug)]
@@ -133,15 +134,20 @@ pub async fn run(args: DeployArgs) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Success);
     }
     let progress = Progress::new(session.output);
-    match follow(&session, &target, args.wait.poll_interval, &progress).await? {
+    match follow(&session, &target, &args.wait, &progress).await? {
         Followed::Finished(deployment) => report_end(&session, &application, &environment, &deployment).await,
-        Followed::Interrupted => {
+        Followed::CutShort(outcome) => {
+            let why = if outcome == Outcome::TimedOut {
+                "--timeout passed"
+            } else {
+                "interrupted"
+            };
             eprintln!(
-                "ramp: stopped waiting; deployment {} goes on (`ramp status --app {} --env {}` shows it, \
+                "ramp: stopped waiting ({why}); deployment {} goes on (`ramp status --app {} --env {}` shows it, \
                  `ramp stop --app {} --env {}` stops it)",
                 target.deployment_number, application.name, environment.name, application.name, environment.name
             );
-            Ok(Outcome::Interrupted)
+            Ok(outcome)
         }
     }
 }

@@ -1,22 +1,24 @@
 //! `--wait`: polls GetDeployment until the deployment ends, showing each event once, the
-//! percentage and the next step's countdown; Ctrl-C stops the waiting, not the deployment.
+//! percentage and the next step's countdown; Ctrl-C or `--timeout` stops the waiting, not the
+//! deployment.
 
 use std::time::Duration;
 
 use serde::Serialize;
 
-use super::Session;
 use super::api::Call;
 use super::progress::{Progress, event_line, next_step, percent};
 use super::view::DeploymentView;
+use super::{Outcome, Session, WaitArgs};
 use ramp_domain::rollout::Milestone;
 
 /// How following ended.
 pub enum Followed {
     /// COMPLETE, ROLLED_BACK or REVERTED.
     Finished(Box<DeploymentView>),
-    /// Ctrl-C: the deployment goes on.
-    Interrupted,
+    /// Ctrl-C or `--timeout` ([`Outcome::Interrupted`] or [`Outcome::TimedOut`]): the
+    /// deployment goes on.
+    CutShort(Outcome),
 }
 
 /// Which deployment to follow.
@@ -26,16 +28,16 @@ pub struct Target<'a> {
     pub deployment_number: i32,
 }
 
-/// Follows a deployment until it ends or the user presses Ctrl-C.
+/// Follows a deployment until it ends, the user presses Ctrl-C or `--timeout` passes.
 pub async fn follow(
     session: &Session,
     target: &Target<'_>,
-    poll_interval: Duration,
+    wait: &WaitArgs,
     progress: &Progress,
 ) -> anyhow::Result<Followed> {
     let followed = tokio::select! {
-        result = poll_until_finished(session, target, poll_interval, progress) => result.map(|d| Followed::Finished(Box::new(d))),
-        _ = tokio::signal::ctrl_c() => Ok(Followed::Interrupted),
+        result = poll_until_finished(session, target, wait.poll_interval, progress) => result.map(|d| Followed::Finished(Box::new(d))),
+        outcome = wait.cut_short() => Ok(Followed::CutShort(outcome)),
     };
     progress.finish();
     followed

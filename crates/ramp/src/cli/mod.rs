@@ -33,6 +33,7 @@ Exit codes:
   2    command-line usage error
   3    the deployment ROLLED_BACK (alarm, user stop, extension), or the site job FAILED
   4    the deployment was REVERTED, or the site job CANCELLED
+  5    --timeout passed while waiting: ramp stopped watching, the deployment goes on
   130  Ctrl-C while waiting: ramp stopped watching, the deployment goes on";
 
 /// The CLI's subcommands; `main.rs` lists them beside `serve`.
@@ -93,6 +94,27 @@ pub struct WaitArgs {
     /// Seconds between two looks while waiting (real time).
     #[arg(long, value_name = "SECONDS", default_value = "1", value_parser = parse_seconds)]
     pub poll_interval: std::time::Duration,
+    /// Stop waiting after this many seconds (real time) with exit code 5; what was started
+    /// goes on [default: wait as long as it takes].
+    #[arg(long, value_name = "SECONDS", requires = "wait", value_parser = parse_timeout)]
+    pub timeout: Option<std::time::Duration>,
+}
+
+impl WaitArgs {
+    /// Resolves when waiting must stop before the end: Ctrl-C ([`Outcome::Interrupted`]) or
+    /// `--timeout` ([`Outcome::TimedOut`]).
+    pub async fn cut_short(&self) -> Outcome {
+        let timeout = async {
+            match self.timeout {
+                Some(timeout) => tokio::time::sleep(timeout).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => Outcome::Interrupted,
+            () = timeout => Outcome::TimedOut,
+        }
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -109,6 +131,8 @@ pub enum Outcome {
     Failed,
     /// The deployment was reverted, or the site job cancelled.
     Reverted,
+    /// `--timeout` passed while waiting: what was followed goes on.
+    TimedOut,
     /// Ctrl-C while waiting: what was followed goes on.
     Interrupted,
 }
@@ -119,6 +143,7 @@ impl Outcome {
             Self::Success => 0,
             Self::Failed => 3,
             Self::Reverted => 4,
+            Self::TimedOut => 5,
             Self::Interrupted => 130,
         })
     }
@@ -168,6 +193,17 @@ fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
             Ok(std::time::Duration::from_secs_f64(seconds))
         }
         _ => Err(format!("{text:?} is not a number of seconds between 0 and 3600")),
+    }
+}
+
+fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
+    match text.parse::<f64>() {
+        Ok(seconds) if seconds.is_finite() && seconds > 0.0 && seconds <= 7.0 * 86_400.0 => {
+            Ok(std::time::Duration::from_secs_f64(seconds))
+        }
+        _ => Err(format!(
+            "{text:?} is not a number of seconds between 0 and 604800 (a week)"
+        )),
     }
 }
 

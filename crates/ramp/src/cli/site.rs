@@ -30,7 +30,8 @@ Examples:
 
 The folder's files go into a zip by their paths relative to it (symbolic links to files are
 followed, links to folders are not). With --wait, exit 0 once the job SUCCEEDs (the site's
-URL is printed), 3 if it FAILED (with the reason), 4 if it was CANCELLED, 130 on Ctrl-C.";
+URL is printed), 3 if it FAILED (with the reason), 4 if it was CANCELLED, 5 when --timeout
+passes first, 130 on Ctrl-C.";
 
 #[derive(Args, Debug)]
 pub struct DeployArgs {
@@ -92,13 +93,16 @@ pub async fn deploy(args: DeployArgs) -> anyhow::Result<Outcome> {
     }
     let progress = Progress::spinner(session.output);
     let followed = tokio::select! {
-        job = poll_job(&client, &app, &args.branch, &job_id, args.wait.poll_interval, &progress) => Some(job?),
-        _ = tokio::signal::ctrl_c() => None,
+        job = poll_job(&client, &app, &args.branch, &job_id, args.wait.poll_interval, &progress) => Ok(job?),
+        outcome = args.wait.cut_short() => Err(outcome),
     };
     progress.finish();
-    let Some(job) = followed else {
-        eprintln!("ramp: stopped waiting; job {job_id} goes on");
-        return Ok(Outcome::Interrupted);
+    let job = match followed {
+        Ok(job) => job,
+        Err(outcome) => {
+            eprintln!("ramp: stopped waiting; job {job_id} goes on");
+            return Ok(outcome);
+        }
     };
     report_end(&session, &app, &args.branch, &job_id, &job).await
 }

@@ -386,7 +386,8 @@ async fn cli_ctrl_c_stops_the_waiting_not_the_deployment() {
     let run = cli.finish().await;
     run.assert_code(130);
     assert!(
-        run.stderr.starts_with("ramp: stopped waiting; deployment 1 goes on"),
+        run.stderr
+            .starts_with("ramp: stopped waiting (interrupted); deployment 1 goes on"),
         "{}",
         run.stderr
     );
@@ -400,6 +401,46 @@ async fn cli_ctrl_c_stops_the_waiting_not_the_deployment() {
         .await
         .unwrap();
     assert_eq!(deployment.state().unwrap().as_str(), "DEPLOYING");
+}
+
+#[tokio::test]
+async fn cli_timeout_stops_the_waiting_with_exit_5() {
+    let server = TestServer::start();
+    let shop = shop(&server.appconfig()).await;
+    // The clock never moves: only --timeout (real time) ends the wait.
+    let timed_out = run(ramp(
+        &server,
+        None,
+        "deploy --app shop --env prod --profile cfg --file /dev/null --strategy linear-50 --wait --poll-interval 0.05 --timeout 0.5",
+    ))
+    .await;
+    timed_out.assert_code(5);
+    assert!(
+        timed_out
+            .stderr
+            .starts_with("ramp: stopped waiting (--timeout passed); deployment 1 goes on"),
+        "{}",
+        timed_out.stderr
+    );
+    let deployment = server
+        .appconfig()
+        .get_deployment()
+        .application_id(&shop.app)
+        .environment_id(&shop.env)
+        .deployment_number(1)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deployment.state().unwrap().as_str(), "DEPLOYING");
+
+    let without_wait = run(ramp(
+        &server,
+        None,
+        "deploy --app shop --env prod --profile cfg --version 1 --timeout 5",
+    ))
+    .await;
+    without_wait.assert_code(2);
+    assert!(without_wait.stderr.contains("--wait"), "{}", without_wait.stderr);
 }
 
 #[tokio::test]
