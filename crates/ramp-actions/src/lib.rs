@@ -28,6 +28,8 @@ mod webhook;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+use std::time::Duration;
+
 use async_trait::async_trait;
 use ramp_domain::extensions::{ActionInvoker, Invocation, InvocationError, Target};
 use serde_json::Value;
@@ -118,7 +120,8 @@ impl Invoker {
 #[async_trait]
 impl ActionInvoker for Invoker {
     async fn invoke(&self, invocation: &Invocation<'_>) -> Result<Option<Value>, InvocationError> {
-        match tokio::time::timeout(invocation.timeout, self.deliver(invocation)).await {
+        let started = std::time::Instant::now();
+        let outcome = match tokio::time::timeout(invocation.timeout, self.deliver(invocation)).await {
             Ok(outcome) => outcome,
             Err(_) => Err(InvocationError::new(
                 "Timeout",
@@ -128,7 +131,30 @@ impl ActionInvoker for Invoker {
                     invocation.timeout
                 ),
             )),
-        }
+        };
+        record(invocation, &outcome, started.elapsed());
+        outcome
+    }
+}
+
+/// `ramp_extension_invocations_total` and its duration; failures also by error code.
+fn record(invocation: &Invocation<'_>, outcome: &Result<Option<Value>, InvocationError>, took: Duration) {
+    // A LAMBDA validator is the one invocation without an action point.
+    let point = invocation.point.map_or("VALIDATOR", |point| point.as_str());
+    let target = match invocation.target {
+        Target::Lambda { .. } => "lambda",
+        Target::Sqs { .. } => "sqs",
+        Target::Sns { .. } => "sns",
+        Target::EventBridge { .. } => "eventbridge",
+        Target::Webhook { .. } => "webhook",
+    };
+    let result = if outcome.is_ok() { "success" } else { "failure" };
+    metrics::counter!("ramp_extension_invocations_total", "action_point" => point, "target" => target, "outcome" => result)
+        .increment(1);
+    metrics::histogram!("ramp_extension_invocation_duration_seconds", "target" => target).record(took.as_secs_f64());
+    if let Err(error) = outcome {
+        metrics::counter!("ramp_extension_invocation_failures_total", "action_point" => point, "target" => target, "code" => error.code.clone())
+            .increment(1);
     }
 }
 

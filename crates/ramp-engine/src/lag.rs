@@ -39,6 +39,7 @@ impl LagRecorder {
         for event in events {
             let late = (now.millis() - event.occurred_at.millis()).max(0) as f64 / scale.max(f64::MIN_POSITIVE);
             histogram.saturating_record(late as u64);
+            metrics::histogram!("ramp_engine_lag_seconds").record(late / 1000.0);
         }
     }
 

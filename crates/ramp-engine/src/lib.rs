@@ -299,6 +299,16 @@ impl Engine {
         self.store.alarm_history(name, limit).await
     }
 
+    /// Every deployment rolling out now, for the metrics.
+    pub async fn in_progress(&self) -> store::Result<Vec<Deployment>> {
+        self.store.in_progress_deployments().await
+    }
+
+    /// How many deployments are in each state, for the metrics.
+    pub async fn deployment_counts(&self) -> store::Result<Vec<(DeploymentState, u64)>> {
+        self.store.deployment_counts().await
+    }
+
     /// Who drives the deployments, when several nodes share the store.
     pub async fn leadership(&self) -> store::Result<Option<LeadershipStatus>> {
         match &self.leadership {

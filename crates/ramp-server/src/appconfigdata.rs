@@ -71,9 +71,19 @@ async fn dispatch(
 ) -> Result<AwsResponse, AwsError> {
     match op {
         Op::StartConfigurationSession => {
-            start_session(state, scope, wire::StartConfigurationSession::parse(request, labels)?).await
+            let started =
+                async { start_session(state, scope, wire::StartConfigurationSession::parse(request, labels)?).await }
+                    .await;
+            crate::metrics::dataplane_session(if started.is_ok() { "started" } else { "refused" });
+            started
         }
-        Op::GetLatestConfiguration => latest(state, wire::GetLatestConfiguration::parse(request, labels)?).await,
+        Op::GetLatestConfiguration => {
+            let polled = async { latest(state, wire::GetLatestConfiguration::parse(request, labels)?).await }.await;
+            if polled.is_err() {
+                crate::metrics::dataplane_poll("refused");
+            }
+            polled
+        }
     }
 }
 
@@ -104,6 +114,11 @@ async fn latest(state: &AppState, input: wire::GetLatestConfiguration) -> Result
         .latest(&input.configuration_token)
         .await
         .map_err(to_aws)?;
+    crate::metrics::dataplane_poll(if latest.configuration.is_some() {
+        "configuration"
+    } else {
+        "unchanged"
+    });
     let header = HeaderName::from_static;
     let mut response = match &latest.configuration {
         Some(served) => AwsResponse::payload(StatusCode::OK, &served.content_type, served.content.clone())

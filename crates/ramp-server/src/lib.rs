@@ -16,6 +16,7 @@ pub mod auth;
 pub mod dashboard;
 mod errors;
 pub mod hosting;
+pub mod metrics;
 mod pipeline;
 pub mod registry;
 mod request_id;
@@ -68,6 +69,8 @@ pub struct AppState {
     pub max_body_bytes: usize,
     /// The key extension actions' webhook calls are signed with (`GET /_ramp/extensions`).
     pub webhook_secret: Vec<u8>,
+    /// Log every AWS API request at info, not only the failed ones (`--log-requests`).
+    pub log_requests: bool,
     /// The AWS APIs this server speaks ([`services`]).
     pub services: Registry,
     /// The sites served by `Host` ahead of AWS routing, when something hosts sites.

@@ -5,7 +5,7 @@
 //! request id.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -35,13 +35,16 @@ pub async fn handle_request(State(state): State<Arc<AppState>>, request: Request
     let uri = request.uri().clone();
     let outcome = serve(&state, request).await;
     let response = respond(outcome.result, outcome.dialect, &request_id);
+    let took = started.elapsed();
+    crate::metrics::request(outcome.names.service, outcome.names.operation, response.status(), took);
     log_outcome(
         &outcome.names,
         &method,
         uri.path(),
         response.status(),
-        started,
+        took,
         &request_id,
+        state.log_requests,
     );
     response
 }
@@ -208,21 +211,29 @@ pub fn respond(result: Result<AwsResponse, AwsError>, dialect: &Dialect, request
     }
 }
 
+/// One line per request: failures at warn, refusals at info, the rest at debug, or at info
+/// with `--log-requests`. The fields are what `--log-format json` carries.
 fn log_outcome(
     names: &Names,
     method: &http::Method,
     path: &str,
     status: StatusCode,
-    started: Instant,
+    took: Duration,
     request_id: &str,
+    log_requests: bool,
 ) {
-    let micros = started.elapsed().as_micros() as u64;
-    let (service, op) = (names.service, names.operation);
-    if status.is_server_error() {
-        tracing::warn!(service, op, %method, path, status = status.as_u16(), micros, request_id, "request failed");
-    } else if status.is_client_error() {
-        tracing::info!(service, op, %method, path, status = status.as_u16(), micros, request_id, "request refused");
-    } else {
-        tracing::debug!(service, op, %method, path, status = status.as_u16(), micros, request_id, "request served");
+    let latency_ms = took.as_secs_f64() * 1000.0;
+    let (service, operation) = (names.service, names.operation);
+    let status = status.as_u16();
+    macro_rules! line {
+        ($level:ident, $message:literal) => {
+            tracing::$level!(request_id, service, operation, %method, path, status, latency_ms, $message)
+        };
+    }
+    match status {
+        500.. => line!(warn, "request failed"),
+        400.. => line!(info, "request refused"),
+        _ if log_requests => line!(info, "request served"),
+        _ => line!(debug, "request served"),
     }
 }

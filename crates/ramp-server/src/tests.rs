@@ -205,6 +205,7 @@ async fn state(services: Registry, sites: Option<Arc<dyn SiteHost>>, credentials
         account_id: "000000000000".to_owned(),
         max_body_bytes: 1024 * 1024,
         webhook_secret: b"test".to_vec(),
+        log_requests: false,
         services,
         sites,
         amplify: None,

@@ -500,6 +500,27 @@ pub async fn deployments_in_progress(store: &dyn Store) {
     assert!(store.in_progress_deployments().await.expect("in progress").is_empty());
 }
 
+pub async fn deployments_counted_by_state(store: &dyn Store) {
+    let r = "ap-northeast-1";
+    assert!(store.deployment_counts().await.expect("counts").is_empty());
+    app_with_environments(store, r, "a", &["e1", "e2"]).await;
+    let first = start(store, r, "a", "e1").await;
+    finish(store, &first).await;
+    start(store, r, "a", "e1").await;
+    start(store, r, "a", "e2").await;
+    let mut counts = store.deployment_counts().await.expect("counts");
+    counts.sort_by_key(|(state, _)| state.as_str());
+    let finished = store
+        .deployment("a", "e1", first.deployment_number)
+        .await
+        .expect("get")
+        .expect("exists")
+        .state;
+    let mut expected = vec![(finished, 1), (DeploymentState::Deploying, 2)];
+    expected.sort_by_key(|(state, _)| state.as_str());
+    assert_eq!(counts, expected);
+}
+
 pub async fn deployments_newest_first(store: &dyn Store) {
     let r = "sa-east-1";
     app_with_environments(store, r, "a", &["e", "quiet"]).await;

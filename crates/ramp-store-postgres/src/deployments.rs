@@ -5,7 +5,7 @@
 //! change feed inside their transaction, so other nodes hear of a change exactly when it commits.
 
 use ramp_clock::Timestamp;
-use ramp_domain::deployment::{DeployedContent, Deployment};
+use ramp_domain::deployment::{DeployedContent, Deployment, DeploymentState};
 use ramp_domain::entities::{EnvironmentState, Tags};
 use ramp_domain::store::{Conflict, Error, Listed, ResourceKind, Result, Slice};
 use sqlx::{PgConnection, PgExecutor, query};
@@ -312,6 +312,19 @@ pub(crate) async fn in_progress<'c>(executor: impl PgExecutor<'c>) -> Result<Vec
     );
     let found = all_rows(executor, query(sql)).await?;
     each(&found, |row| rows::deployment(row).map(|l| l.item))
+}
+
+pub(crate) async fn counts<'c>(executor: impl PgExecutor<'c>) -> Result<Vec<(DeploymentState, u64)>> {
+    let found = all_rows(
+        executor,
+        query("SELECT state, COUNT(*) FROM deployments GROUP BY state"),
+    )
+    .await?;
+    let counted = each(&found, |row| Ok((get::<String>(row, 0)?, get::<i64>(row, 1)?)))?;
+    Ok(counted
+        .into_iter()
+        .filter_map(|(state, count)| Some((DeploymentState::parse(&state)?, u64::try_from(count).ok()?)))
+        .collect())
 }
 
 pub(crate) async fn content<'c>(

@@ -4,7 +4,7 @@
 
 use async_trait::async_trait;
 use ramp_clock::Timestamp;
-use ramp_domain::deployment::{Alarm, DeployedContent, Deployment};
+use ramp_domain::deployment::{Alarm, DeployedContent, Deployment, DeploymentState};
 use ramp_domain::entities::{
     AccountSettings, Application, ConfigurationProfile, DeploymentStrategy, Environment, EnvironmentState,
     HostedVersion, HostedVersionInfo, NewHostedVersion, Tags,
@@ -314,6 +314,10 @@ impl AppConfigStore for PostgresStore {
 
     async fn in_progress_deployments(&self) -> Result<Vec<Deployment>> {
         deployments::in_progress(&self.pool).await
+    }
+
+    async fn deployment_counts(&self) -> Result<Vec<(DeploymentState, u64)>> {
+        deployments::counts(&self.pool).await
     }
 
     async fn deployed_content(

@@ -24,15 +24,28 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
         .is_some_and(|code| code == UNIQUE_VIOLATION)
 }
 
+/// `ramp_store_operation_duration_seconds` of PostgreSQL, per statement: `kind` is `write` for
+/// statements run for their effect, `read` for those run for their rows.
+async fn timed<T>(kind: &'static str, statement: impl Future<Output = T>) -> T {
+    let started = std::time::Instant::now();
+    let done = statement.await;
+    metrics::histogram!("ramp_store_operation_duration_seconds", "backend" => "postgres", "kind" => kind)
+        .record(started.elapsed().as_secs_f64());
+    done
+}
+
 /// Runs a statement; the number of rows it changed.
 pub(crate) async fn execute<'c>(executor: impl PgExecutor<'c>, query: Query) -> Result<u64> {
-    Ok(query.execute(executor).await.map_err(unavailable)?.rows_affected())
+    Ok(timed("write", query.execute(executor))
+        .await
+        .map_err(unavailable)?
+        .rows_affected())
 }
 
 /// Runs an insert of a `kind` row: a duplicate key is `Conflict::AlreadyExists(kind)`, anything
 /// else a storage failure.
 pub(crate) async fn insert(conn: &mut PgConnection, query: Query, kind: ResourceKind) -> Result<()> {
-    match query.execute(conn).await {
+    match timed("write", query.execute(conn)).await {
         Ok(_) => Ok(()),
         Err(e) if is_unique_violation(&e) => Err(Error::Conflict(Conflict::AlreadyExists(kind))),
         Err(e) => Err(unavailable(e)),
@@ -41,17 +54,17 @@ pub(crate) async fn insert(conn: &mut PgConnection, query: Query, kind: Resource
 
 /// The row `query` always selects.
 pub(crate) async fn one_row<'c>(executor: impl PgExecutor<'c>, query: Query) -> Result<PgRow> {
-    query.fetch_one(executor).await.map_err(unavailable)
+    timed("read", query.fetch_one(executor)).await.map_err(unavailable)
 }
 
 /// The row `query` selects, if any.
 pub(crate) async fn optional_row<'c>(executor: impl PgExecutor<'c>, query: Query) -> Result<Option<PgRow>> {
-    query.fetch_optional(executor).await.map_err(unavailable)
+    timed("read", query.fetch_optional(executor)).await.map_err(unavailable)
 }
 
 /// Every row `query` selects.
 pub(crate) async fn all_rows<'c>(executor: impl PgExecutor<'c>, query: Query) -> Result<Vec<PgRow>> {
-    query.fetch_all(executor).await.map_err(unavailable)
+    timed("read", query.fetch_all(executor)).await.map_err(unavailable)
 }
 
 /// Whether `query` selects a row.

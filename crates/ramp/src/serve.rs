@@ -25,9 +25,14 @@ use ramp_sites::source::{BucketAccess, FetchPolicy};
 
 use crate::actions::ActionArgs;
 use crate::backends::{self, ClockMode};
+use crate::logging::LogFormat;
 
 #[derive(Args, Debug)]
 pub struct ServeArgs {
+    /// A TOML file of settings: any of these flags by its long name (`listen = "0.0.0.0:4566"`,
+    /// `time-scale = 60`, `insecure = true`); see ramp.example.toml.
+    #[arg(long, env = "RAMP_CONFIG")]
+    config: Option<PathBuf>,
     /// Address to listen on.
     #[arg(long, env = "RAMP_LISTEN", default_value = "127.0.0.1:4566")]
     listen: SocketAddr,
@@ -81,6 +86,17 @@ pub struct ServeArgs {
     /// Allow a non-loopback --listen without credentials.
     #[arg(long, env = "RAMP_INSECURE")]
     insecure: bool,
+    /// How log lines look on standard error: `text`, or `json` (one object per line).
+    #[arg(long, env = "RAMP_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+    /// Log every AWS API request at info (errors are always logged); otherwise successful
+    /// ones are logged at debug (`RUST_LOG=ramp_server=debug`).
+    #[arg(long, env = "RAMP_LOG_REQUESTS")]
+    log_requests: bool,
+    /// Also serve the Prometheus metrics, without authentication, at `/metrics` on this
+    /// address (for scrapers); `/_ramp/metrics` on the main port needs the admin signature.
+    #[arg(long, env = "RAMP_METRICS_LISTEN")]
+    metrics_listen: Option<SocketAddr>,
     #[command(flatten)]
     blobs: BlobArgs,
     #[command(flatten)]
@@ -155,6 +171,7 @@ struct BlobArgs {
     /// Access key for the bucket [default: the AWS_* environment variables].
     #[arg(long, env = "RAMP_S3_ACCESS_KEY_ID", requires = "s3_secret_access_key")]
     s3_access_key_id: Option<String>,
+    /// Secret key for --s3-access-key-id.
     #[arg(
         long,
         env = "RAMP_S3_SECRET_ACCESS_KEY",
@@ -246,16 +263,20 @@ impl HostingArgs {
 /// Service quotas (spec/appconfig.md §2.4), AWS's defaults unless set.
 #[derive(Args, Debug)]
 struct QuotaArgs {
+    /// Most applications per region.
     #[arg(long, env = "RAMP_QUOTA_APPLICATIONS", default_value_t = 100)]
     quota_applications: u64,
+    /// Most environments per application.
     #[arg(long, env = "RAMP_QUOTA_ENVIRONMENTS_PER_APPLICATION", default_value_t = 20)]
     quota_environments_per_application: u64,
+    /// Most configuration profiles per application.
     #[arg(
         long,
         env = "RAMP_QUOTA_CONFIGURATION_PROFILES_PER_APPLICATION",
         default_value_t = 100
     )]
     quota_configuration_profiles_per_application: u64,
+    /// Most deployment strategies per region.
     #[arg(long, env = "RAMP_QUOTA_DEPLOYMENT_STRATEGIES", default_value_t = 20)]
     quota_deployment_strategies: u64,
     /// Largest hosted configuration version, in bytes.
@@ -280,6 +301,11 @@ impl QuotaArgs {
 }
 
 impl ServeArgs {
+    /// The settings file named by `--config`, if any (read before parsing: `config_file`).
+    pub fn config_file(&self) -> Option<&std::path::Path> {
+        self.config.as_deref()
+    }
+
     fn credentials(&self) -> anyhow::Result<Credentials> {
         let mut pairs = Vec::new();
         if let (Some(id), Some(secret)) = (&self.access_key_id, &self.secret_access_key) {
@@ -295,6 +321,7 @@ impl ServeArgs {
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
+    crate::logging::init(args.log_format);
     // Blocking threads read site files the cache misses (object_store's local reads); each keeps
     // an allocator heap, so their number bounds memory more than the site cache does (README
     // "Amplify Hosting" benchmark, RSS). 16 keep both cores busy with reads.
@@ -348,6 +375,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // `Engine::follow`, the other nodes'). Effects due once per transition go to the outbox.
     let transitions = appconfig.transitions();
     transitions.subscribe(dataplane.clone());
+    ramp_server::metrics::install();
+    transitions.subscribe(Arc::new(ramp_server::metrics::DeploymentCounter));
     let mut engine = Engine::new(store.clone(), clock.clone()).with_transitions(transitions.clone());
     // Extensions' ON_DEPLOYMENT_* actions are delivered from the outbox; their
     // AT_DEPLOYMENT_TICK actions run in a loop of their own beside the engine.
@@ -400,6 +429,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         account_id: args.account_id,
         max_body_bytes,
         webhook_secret,
+        log_requests: args.log_requests,
         services: ramp_server::services(),
         sites: Some(hosting.table.clone()),
         amplify: Some(AmplifyState {
@@ -418,6 +448,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if let Some(changes) = store.changes() {
         tokio::spawn(engine.clone().follow(changes, wait_for(stopped.clone())));
     }
+    if let Some(metrics_address) = args.metrics_listen {
+        serve_metrics(metrics_address, state.clone(), stopped.clone()).await?;
+    }
     let deliverer_task = tokio::spawn(deliverer.run(wait_for(stopped.clone())));
     let tick_task = tokio::spawn(tick_loop.run(wait_for(stopped.clone())));
     let engine_task = tokio::spawn(engine.run(wait_for(stopped)));
@@ -432,6 +465,29 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let _ = deliverer_task.await;
     let _ = tick_task.await;
     tracing::info!("ramp stopped");
+    Ok(())
+}
+
+/// `--metrics-listen`: `GET /metrics` for scrapers, open (no signature), until ramp stops.
+async fn serve_metrics(
+    address: SocketAddr,
+    state: Arc<AppState>,
+    stopped: tokio::sync::watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .with_context(|| format!("binding the metrics listener {address}"))?;
+    let address = listener.local_addr()?;
+    tracing::info!(%address, "metrics at http://{address}/metrics");
+    let app = ramp_server::metrics::open_router(state);
+    tokio::spawn(async move {
+        let served = axum::serve(listener, app)
+            .with_graceful_shutdown(wait_for(stopped))
+            .await;
+        if let Err(e) = served {
+            tracing::warn!("the metrics listener stopped: {e}");
+        }
+    });
     Ok(())
 }
 

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use ramp_clock::Timestamp;
 
 use super::{DeploymentWrite, LabelFilter, Listed, Result, Slice};
-use crate::deployment::{Alarm, DeployedContent, Deployment};
+use crate::deployment::{Alarm, DeployedContent, Deployment, DeploymentState};
 use crate::entities::{
     AccountSettings, Application, ConfigurationProfile, DeploymentStrategy, Environment, EnvironmentState,
     HostedVersion, HostedVersionInfo, NewHostedVersion, Tags,
@@ -197,6 +197,8 @@ pub trait AppConfigStore: Send + Sync + 'static {
     async fn next_due_at(&self) -> Result<Option<ramp_clock::Timestamp>>;
     /// Every deployment whose state is in progress.
     async fn in_progress_deployments(&self) -> Result<Vec<Deployment>>;
+    /// How many deployments are in each state, in every region (states with none left out).
+    async fn deployment_counts(&self) -> Result<Vec<(DeploymentState, u64)>>;
     /// The content a deployment delivers.
     async fn deployed_content(
         &self,

@@ -33,6 +33,7 @@ pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/clock", get(clock).post(advance_clock))
         .route("/engine", get(engine))
         .route("/extensions", get(extensions))
+        .route("/metrics", get(crate::metrics::scrape))
         .route("/alarms", get(alarms::list))
         .route("/alarms/{name}", put(alarms::set))
         .layer(axum::middleware::from_fn_with_state(state, require_signature));

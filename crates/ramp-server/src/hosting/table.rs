@@ -30,6 +30,8 @@ use crate::sites::{SiteHost, host_name};
 struct Served {
     app_id: String,
     region: String,
+    /// For `ramp_site_requests_total`.
+    branch_name: String,
     /// The active deploy; `None` before the first successful job.
     active: Option<Arc<Site>>,
     /// Older deploys a skew-protected branch still serves, by job ID.
@@ -191,6 +193,7 @@ impl SiteTable {
         let mut served = Served {
             app_id: app.app_id.clone(),
             region: app.region.clone(),
+            branch_name: branch.branch_name.clone(),
             active: None,
             older: HashMap::new(),
         };
@@ -285,6 +288,7 @@ impl SiteTable {
             return not_found("This branch has no deployment yet.");
         };
         let response = site.respond(&parts, &self.content).await;
+        crate::metrics::site_request(&served.app_id, &served.branch_name, response.status());
         if self.access_log.is_on() {
             let mut entry = access_log::entry(
                 &served.region,

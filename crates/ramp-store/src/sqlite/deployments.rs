@@ -4,7 +4,7 @@
 //! `monitors` and `applied_extensions` arrive already encoded as JSON.
 
 use ramp_clock::Timestamp;
-use ramp_domain::deployment::{DeployedContent, Deployment};
+use ramp_domain::deployment::{DeployedContent, Deployment, DeploymentState};
 use ramp_domain::entities::{EnvironmentState, Tags};
 use ramp_domain::store::{Conflict, Error, Listed, ResourceKind, Result, Slice};
 use rusqlite::{Connection, params};
@@ -260,6 +260,15 @@ pub(super) fn in_progress(conn: &Connection) -> Result<Vec<Deployment>> {
         " ORDER BY application_id, environment_id, deployment_number"
     );
     all_rows(conn, sql, [], |row| rows::deployment(row).map(|l| l.item))
+}
+
+pub(super) fn counts(conn: &Connection) -> Result<Vec<(DeploymentState, u64)>> {
+    let sql = "SELECT state, COUNT(*) FROM deployments GROUP BY state";
+    let counted: Vec<(String, i64)> = all_rows(conn, sql, [], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    Ok(counted
+        .into_iter()
+        .filter_map(|(state, count)| Some((DeploymentState::parse(&state)?, u64::try_from(count).ok()?)))
+        .collect())
 }
 
 pub(super) fn content(

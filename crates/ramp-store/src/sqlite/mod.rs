@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 
 use async_trait::async_trait;
 use ramp_clock::Timestamp;
-use ramp_domain::deployment::{Alarm, DeployedContent, Deployment};
+use ramp_domain::deployment::{Alarm, DeployedContent, Deployment, DeploymentState};
 use ramp_domain::entities::{
     AccountSettings, Application, ConfigurationProfile, DeploymentStrategy, Environment, EnvironmentState,
     HostedVersion, HostedVersionInfo, NewHostedVersion, Tags,
@@ -146,7 +146,12 @@ impl SqliteStore {
         T: Send + 'static,
         F: FnOnce(&Transaction<'_>) -> Result<T> + Send + 'static,
     {
-        self.writer.write(work).await
+        let started = std::time::Instant::now();
+        let written = self.writer.write(work).await;
+        // Queueing and the group commit included: what the caller waits for.
+        metrics::histogram!("ramp_store_operation_duration_seconds", "backend" => "sqlite", "kind" => "write")
+            .record(started.elapsed().as_secs_f64());
+        written
     }
 
     /// Runs a read on a pooled connection, on the calling task. On a WAL database a read never
@@ -159,7 +164,11 @@ impl SqliteStore {
     /// profiles searched by name when a session names them so; and the engine's loads of the
     /// deployments in progress and the alarms.
     fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        self.readers.read(f)
+        let started = std::time::Instant::now();
+        let read = self.readers.read(f);
+        metrics::histogram!("ramp_store_operation_duration_seconds", "backend" => "sqlite", "kind" => "read")
+            .record(started.elapsed().as_secs_f64());
+        read
     }
 }
 
@@ -454,6 +463,10 @@ impl AppConfigStore for SqliteStore {
 
     async fn in_progress_deployments(&self) -> Result<Vec<Deployment>> {
         self.read(deployments::in_progress)
+    }
+
+    async fn deployment_counts(&self) -> Result<Vec<(DeploymentState, u64)>> {
+        self.read(deployments::counts)
     }
 
     async fn deployed_content(

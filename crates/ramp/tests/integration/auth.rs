@@ -44,7 +44,12 @@ async fn signed_requests_pass_and_bad_signatures_are_403() {
 }
 
 /// A GET signed by hand, as any SigV4 client (or `curl --aws-sigv4`) would sign it.
-async fn signed_get(server: &TestServer, path: &str, service: &str, when: ramp_clock::Timestamp) -> reqwest::Response {
+pub(crate) async fn signed_get(
+    server: &TestServer,
+    path: &str,
+    service: &str,
+    when: ramp_clock::Timestamp,
+) -> reqwest::Response {
     let host = server.base_url.trim_start_matches("http://");
     let mut headers = http::HeaderMap::new();
     headers.insert("host", host.parse().unwrap());
@@ -130,7 +135,7 @@ async fn signatures_are_checked_against_real_time_whatever_ramps_clock_reads() {
 }
 
 /// Reads ramp's clock; on a secured server the request is signed.
-async fn clock_now(server: &TestServer) -> ramp_clock::Timestamp {
+pub(crate) async fn clock_now(server: &TestServer) -> ramp_clock::Timestamp {
     // Signatures are checked against real time, whatever ramp's clock reads.
     let response = signed_get(server, "/_ramp/clock", "ramp", wall_time()).await;
     let body: serde_json::Value = response.json().await.unwrap();
@@ -152,7 +157,7 @@ fn open_mode_refuses_public_listen_without_insecure() {
 }
 
 /// The machine's wall time, to sign a first request before ramp's clock is known.
-fn wall_time() -> ramp_clock::Timestamp {
+pub(crate) fn wall_time() -> ramp_clock::Timestamp {
     use ramp_clock::Clock;
     ramp_clock::SystemClock::new().now()
 }

@@ -8,7 +8,7 @@
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
 use aws_credential_types::Credentials;
@@ -23,6 +23,10 @@ pub struct TestServer {
     data_dir: tempfile::TempDir,
     /// Every `ramp serve` flag but the listen address and the data directory.
     args: Vec<String>,
+    /// Environment variables set for the server, beside the harness's own.
+    env: Vec<(String, String)>,
+    /// What the server wrote to standard error (its log), line by line.
+    log: Arc<Mutex<Vec<String>>>,
 }
 
 impl TestServer {
@@ -49,22 +53,46 @@ impl TestServer {
         Self::launch(args)
     }
 
+    /// Like [`with_args`](Self::with_args), with environment variables for the server (they
+    /// win over the harness's, `RUST_LOG` included).
+    pub fn with_args_and_env(extra: &[&str], env: &[(&str, &str)]) -> Self {
+        let mut args = vec!["--manual-clock".to_owned()];
+        if let Some(url) = integration_database_url() {
+            args.extend(["--database-url".to_owned(), url]);
+        }
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let env = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Self::launch_with(args, env)
+    }
+
     fn launch(args: Vec<String>) -> Self {
+        Self::launch_with(args, Vec::new())
+    }
+
+    fn launch_with(args: Vec<String>, env: Vec<(String, String)>) -> Self {
         let data_dir = tempfile::tempdir().expect("temp dir");
-        let (child, base_url) = spawn(data_dir.path(), &args);
+        let log = Arc::default();
+        let (child, base_url) = spawn(data_dir.path(), &args, &env, &log);
         Self {
             child,
             base_url,
             data_dir,
             args,
+            env,
+            log,
         }
+    }
+
+    /// The lines the server has logged so far.
+    pub fn log_lines(&self) -> Vec<String> {
+        self.log.lock().map(|lines| lines.clone()).unwrap_or_default()
     }
 
     /// Stops the server with SIGTERM (or SIGKILL when `kill`), then starts it again on the same
     /// data directory.
     pub fn restart(&mut self, kill: bool) {
         self.stop(kill);
-        let (child, base_url) = spawn(self.data_dir.path(), &self.args);
+        let (child, base_url) = spawn(self.data_dir.path(), &self.args, &self.env, &self.log);
         self.child = child;
         self.base_url = base_url;
     }
@@ -74,7 +102,7 @@ impl TestServer {
         self.stop(kill);
         let mut args = self.args.clone();
         args.extend(more.iter().map(|s| s.to_string()));
-        let (child, base_url) = spawn(self.data_dir.path(), &args);
+        let (child, base_url) = spawn(self.data_dir.path(), &args, &self.env, &self.log);
         self.child = child;
         self.base_url = base_url;
     }
@@ -207,8 +235,14 @@ fn binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_ramp"))
 }
 
-/// Starts `ramp serve` and waits for its "listening" log line, which carries the bound address.
-fn spawn(data_dir: &Path, extra: &[String]) -> (Child, String) {
+/// Starts `ramp serve` and waits for its "listening" log line, which carries the bound address;
+/// every line it logs goes to `log`.
+fn spawn(
+    data_dir: &Path,
+    extra: &[String],
+    env: &[(String, String)],
+    log: &Arc<Mutex<Vec<String>>>,
+) -> (Child, String) {
     let mut child = Command::new(binary())
         .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
         .arg(data_dir)
@@ -220,18 +254,25 @@ fn spawn(data_dir: &Path, extra: &[String]) -> (Child, String) {
         // tests' Lambda stand-in accept any.
         .env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
         .expect("ramp binary starts");
     let stderr = child.stderr.take().expect("stderr is piped");
     let (tx, rx) = mpsc::channel();
+    let log = log.clone();
     std::thread::spawn(move || {
         let mut sent = false;
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            // In a text or a JSON log line alike, the URL ends at a space or a quote.
             if !sent && let Some(url) = line.split("ramp listening on ").nth(1) {
-                let _ = tx.send(url.split_whitespace().next().unwrap_or_default().to_owned());
+                let url = url.split([' ', '"']).next().unwrap_or_default();
+                let _ = tx.send(url.to_owned());
                 sent = true;
+            }
+            if let Ok(mut lines) = log.lock() {
+                lines.push(line);
             }
         }
     });
