@@ -1,20 +1,15 @@
-//! Just enough of the W3C WebDriver protocol to drive headless Chromium through chromedriver:
-//! sessions, navigation, elements, scripts, screenshots and the browser's console log.
-//!
-//! Written on the tests' existing HTTP client (reqwest) instead of a WebDriver crate: the
-//! handful of JSON calls below is all the tests need, and it reads the console log (a
-//! chromedriver extension the WebDriver crates do not expose) with no new dependency tree.
+//! The browser for the tests: headless Debian Chromium through chromedriver, driven with the
+//! `fantoccini` WebDriver client, plus what the scenarios need on top of it: waits that
+//! tolerate live updates replacing an element, screenshots to a file, and the console log.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use base64::Engine;
+use fantoccini::wd::WebDriverCompatibleCommand;
+use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
-
-/// The key W3C WebDriver names element references by.
-const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 /// How long the waits below wait before failing.
 pub const WAIT: Duration = Duration::from_secs(10);
@@ -62,19 +57,13 @@ impl Driver {
             process,
             url: format!("http://127.0.0.1:{port}"),
         };
+        // chromedriver answers once it listens: wait for its port, not a fixed time.
         let deadline = Instant::now() + WAIT;
-        let http = reqwest::Client::new();
-        loop {
-            let ready = http.get(format!("{}/status", driver.url)).send().await;
-            if let Ok(response) = ready
-                && let Ok(status) = response.json::<Value>().await
-                && status["value"]["ready"] == true
-            {
-                return Some(driver);
-            }
-            assert!(Instant::now() < deadline, "chromedriver did not become ready");
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start listening");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+        Some(driver)
     }
 
     /// A new headless browser with its own profile directory, its window `width`×`height`.
@@ -95,25 +84,19 @@ impl Driver {
         if Path::new("/usr/bin/chromium").exists() {
             options["binary"] = json!("/usr/bin/chromium");
         }
-        let capabilities = json!({
-            "capabilities": { "alwaysMatch": {
-                "browserName": "chrome",
-                "goog:chromeOptions": options,
-                "goog:loggingPrefs": { "browser": "ALL" },
-            }}
-        });
-        let http = reqwest::Client::new();
-        let answer = call(
-            &http,
-            reqwest::Method::POST,
-            &format!("{}/session", self.url),
-            Some(capabilities),
-        )
-        .await;
-        let id = answer["sessionId"].as_str().expect("a session id").to_owned();
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("browserName".to_owned(), json!("chrome"));
+        capabilities.insert("goog:chromeOptions".to_owned(), options);
+        capabilities.insert("goog:loggingPrefs".to_owned(), json!({ "browser": "ALL" }));
+        // Plain HTTP to chromedriver on loopback: no TLS connector needed.
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = ClientBuilder::new(connector)
+            .capabilities(capabilities)
+            .connect(&self.url)
+            .await
+            .unwrap_or_else(|e| panic!("cannot open a Chromium session: {e}"));
         Browser {
-            http,
-            session: format!("{}/session/{id}", self.url),
+            client,
             _profile: profile,
         }
     }
@@ -142,107 +125,53 @@ impl Drop for Driver {
     }
 }
 
-/// One WebDriver command; its `value`. A WebDriver error fails the test with its message.
-async fn call(http: &reqwest::Client, method: reqwest::Method, url: &str, body: Option<Value>) -> Value {
-    match try_call(http, method.clone(), url, body).await {
-        Ok(value) => value,
-        Err(error) => panic!("WebDriver {method} {url} failed: {error}"),
-    }
-}
+/// chromedriver's `POST /session/{id}/se/log`: the browser console's entries since the last
+/// call. It is not W3C WebDriver, so fantoccini has no method for it; it takes the command.
+#[derive(Debug)]
+struct BrowserLog;
 
-/// One WebDriver command; its `value`, or the WebDriver error's status, code and message.
-async fn try_call(
-    http: &reqwest::Client,
-    method: reqwest::Method,
-    url: &str,
-    body: Option<Value>,
-) -> Result<Value, String> {
-    let mut request = http.request(method.clone(), url);
-    if let Some(body) = body {
-        request = request.json(&body);
-    } else if method == reqwest::Method::POST {
-        request = request.json(&json!({}));
+impl WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/se/log", session_id.unwrap_or_default()))
     }
-    let response = request.send().await.map_err(|e| e.to_string())?;
-    let status = response.status();
-    let value: Value = response.json().await.unwrap_or(Value::Null);
-    if status.is_success() {
-        Ok(value["value"].clone())
-    } else {
-        Err(format!(
-            "{status} {}: {}",
-            value["value"]["error"].as_str().unwrap_or_default(),
-            value["value"]["message"].as_str().unwrap_or_default()
-        ))
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({ "type": "browser" }).to_string()))
     }
 }
 
 /// A browser session.
 pub struct Browser {
-    http: reqwest::Client,
-    session: String,
+    client: Client,
     _profile: tempfile::TempDir,
 }
 
 impl Browser {
-    async fn post(&self, path: &str, body: Value) -> Value {
-        call(
-            &self.http,
-            reqwest::Method::POST,
-            &format!("{}{path}", self.session),
-            Some(body),
-        )
-        .await
-    }
-
-    async fn get(&self, path: &str) -> Value {
-        call(
-            &self.http,
-            reqwest::Method::GET,
-            &format!("{}{path}", self.session),
-            None,
-        )
-        .await
-    }
-
     pub async fn goto(&self, url: &str) {
-        self.post("/url", json!({ "url": url })).await;
+        self.client
+            .goto(url)
+            .await
+            .unwrap_or_else(|e| panic!("cannot open {url}: {e}"));
     }
 
     pub async fn current_url(&self) -> String {
-        self.get("/url").await.as_str().unwrap_or_default().to_owned()
+        self.client.current_url().await.map(String::from).unwrap_or_default()
     }
 
     pub async fn set_window(&self, width: u32, height: u32) {
-        self.post("/window/rect", json!({ "width": width, "height": height }))
-            .await;
-    }
-
-    /// The elements matching a CSS selector (none is not an error).
-    async fn find_all(&self, css: &str) -> Vec<String> {
-        let found = self
-            .post("/elements", json!({ "using": "css selector", "value": css }))
-            .await;
-        found
-            .as_array()
-            .map(|list| {
-                list.iter()
-                    .filter_map(|e| e[ELEMENT].as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-
-    async fn find(&self, css: &str) -> String {
-        self.find_all(css)
+        self.client
+            .set_window_size(width, height)
             .await
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| panic!("no element matches {css}"))
+            .unwrap_or_else(|e| panic!("cannot resize the window: {e}"));
     }
 
     pub async fn exists(&self, css: &str) -> bool {
-        !self.find_all(css).await.is_empty()
+        !self
+            .client
+            .find_all(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("cannot look for {css}: {e}"))
+            .is_empty()
     }
 
     /// The rendered text of the first element matching `css`; empty when there is none. Read
@@ -257,37 +186,50 @@ impl Browser {
         text.as_str().unwrap_or_default().to_owned()
     }
 
-    /// Finds `css` and sends it `commands`, finding it again if a live update replaced it in
-    /// between.
-    async fn on_element(&self, css: &str, commands: &[(&str, Value)]) {
+    /// Finds `css` and acts on it, finding it again if a live update replaced it in between.
+    async fn on_element<F, Fut>(&self, css: &str, act: F)
+    where
+        F: Fn(fantoccini::elements::Element) -> Fut,
+        Fut: std::future::Future<Output = Result<(), fantoccini::error::CmdError>>,
+    {
         let deadline = Instant::now() + WAIT;
-        'retry: loop {
-            let id = self.find(css).await;
-            for (command, body) in commands {
-                let url = format!("{}/element/{id}/{command}", self.session);
-                match try_call(&self.http, reqwest::Method::POST, &url, Some(body.clone())).await {
-                    Ok(_) => {}
-                    Err(e) if e.contains("stale element") && Instant::now() < deadline => continue 'retry,
-                    Err(e) => panic!("{command} on {css} failed: {e}"),
-                }
+        loop {
+            let element = self
+                .client
+                .find(Locator::Css(css))
+                .await
+                .unwrap_or_else(|e| panic!("no element matches {css}: {e}"));
+            match act(element).await {
+                Ok(()) => return,
+                Err(e) if is_stale(&e) && Instant::now() < deadline => continue,
+                Err(e) => panic!("acting on {css} failed: {e}"),
             }
-            return;
         }
     }
 
     pub async fn click(&self, css: &str) {
-        self.on_element(css, &[("click", json!({}))]).await;
+        self.on_element(css, |element| async move { element.click().await.map(drop) })
+            .await;
     }
 
     /// Replaces the value of an input or textarea.
     pub async fn fill(&self, css: &str, text: &str) {
-        self.on_element(css, &[("clear", json!({})), ("value", json!({ "text": text }))])
-            .await;
+        self.on_element(css, |element| async move {
+            element.clear().await?;
+            element.send_keys(text).await
+        })
+        .await;
     }
 
     pub async fn execute(&self, script: &str, args: Value) -> Value {
-        self.post("/execute/sync", json!({ "script": script, "args": args }))
+        let args = match args {
+            Value::Array(args) => args,
+            other => vec![other],
+        };
+        self.client
+            .execute(script, args)
             .await
+            .unwrap_or_else(|e| panic!("the script {script:?} failed: {e}"))
     }
 
     /// Waits until the text of `css` satisfies `check`; the text it ended with.
@@ -299,7 +241,7 @@ impl Browser {
                 return text;
             }
             if Instant::now() >= deadline {
-                let source = self.get("/source").await;
+                let source = self.client.source().await.unwrap_or_default();
                 let url = self.current_url().await;
                 panic!("{css} never matched; its text is {text:?}; the page at {url} is {source}");
             }
@@ -309,10 +251,11 @@ impl Browser {
 
     /// Saves a PNG of the viewport.
     pub async fn screenshot(&self, path: &Path) {
-        let data = self.get("/screenshot").await;
-        let png = base64::engine::general_purpose::STANDARD
-            .decode(data.as_str().unwrap_or_default())
-            .expect("a base64 PNG");
+        let png = self
+            .client
+            .screenshot()
+            .await
+            .unwrap_or_else(|e| panic!("cannot take a screenshot: {e}"));
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).expect("screenshot dir");
         }
@@ -321,7 +264,11 @@ impl Browser {
 
     /// The browser console's entries since the last call, as (level, message).
     pub async fn console(&self) -> Vec<(String, String)> {
-        let log = self.post("/se/log", json!({ "type": "browser" })).await;
+        let log = self
+            .client
+            .issue_cmd(BrowserLog)
+            .await
+            .unwrap_or_else(|e| panic!("cannot read the browser console: {e}"));
         log.as_array()
             .map(|entries| {
                 entries
@@ -349,6 +296,11 @@ impl Browser {
     }
 
     pub async fn close(self) {
-        let _ = self.http.delete(&self.session).send().await;
+        let _ = self.client.close().await;
     }
+}
+
+/// Whether a live update replaced the element between finding it and acting on it.
+fn is_stale(error: &fantoccini::error::CmdError) -> bool {
+    error.to_string().contains("stale element")
 }
