@@ -34,6 +34,9 @@ const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 
 static EVENTS: OnceLock<PrometheusHandle> = OnceLock::new();
 
+/// How often the recorder drains its histograms' samples into their buckets.
+const UPKEEP_INTERVAL: Duration = Duration::from_secs(5);
+
 /// Installs the process-wide recorder the event series go to. Later calls, and a process
 /// where another recorder is installed already, keep the first.
 pub fn install() {
@@ -44,8 +47,25 @@ pub fn install() {
             tracing::warn!("another metrics recorder is installed: ramp's event metrics are not exported");
         }
         describe_events();
+        spawn_upkeep(handle.clone());
         handle
     });
+}
+
+/// Histograms keep every sample until upkeep (or a scrape) folds them into buckets: without it
+/// an unscraped ramp grows by ~22 bytes per request (measured, README "Metrics").
+fn spawn_upkeep(handle: PrometheusHandle) {
+    let started = std::thread::Builder::new()
+        .name("ramp-metrics-upkeep".to_owned())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(UPKEEP_INTERVAL);
+                handle.run_upkeep();
+            }
+        });
+    if let Err(e) = started {
+        tracing::warn!("cannot start the metrics upkeep thread: {e}");
+    }
 }
 
 fn builder() -> PrometheusBuilder {
