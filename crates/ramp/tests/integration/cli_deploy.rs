@@ -391,6 +391,11 @@ async fn cli_ctrl_c_stops_the_waiting_not_the_deployment() {
         "{}",
         run.stderr
     );
+    assert_eq!(first_deployment_state(&server, &shop).await, "DEPLOYING");
+}
+
+/// The state of the shop's first deployment, as GetDeployment reports it.
+async fn first_deployment_state(server: &TestServer, shop: &Shop) -> String {
     let deployment = server
         .appconfig()
         .get_deployment()
@@ -400,7 +405,7 @@ async fn cli_ctrl_c_stops_the_waiting_not_the_deployment() {
         .send()
         .await
         .unwrap();
-    assert_eq!(deployment.state().unwrap().as_str(), "DEPLOYING");
+    deployment.state().unwrap().as_str().to_owned()
 }
 
 #[tokio::test]
@@ -422,16 +427,7 @@ async fn cli_timeout_stops_the_waiting_with_exit_5() {
         "{}",
         timed_out.stderr
     );
-    let deployment = server
-        .appconfig()
-        .get_deployment()
-        .application_id(&shop.app)
-        .environment_id(&shop.env)
-        .deployment_number(1)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(deployment.state().unwrap().as_str(), "DEPLOYING");
+    assert_eq!(first_deployment_state(&server, &shop).await, "DEPLOYING");
 
     let without_wait = run(ramp(
         &server,
