@@ -402,8 +402,9 @@ async fn a_deployment_is_started_and_stopped_and_a_version_created_from_the_page
     browser.fill("#content", "{\"release\": \"v4\"}").await;
     browser.fill("#version_label", "v4").await;
     browser.click("#version-form button[type=submit]").await;
+    // The editor's page has the versions table too: wait for the answer's navigation.
+    browser.wait_for_url(|url| url.ends_with("?b=4")).await;
     browser.wait_for_text("#versions-h", |t| !t.is_empty()).await;
-    assert!(browser.current_url().await.ends_with("?b=4"));
     let stored = client
         .get_hosted_configuration_version()
         .application_id(&w.app)

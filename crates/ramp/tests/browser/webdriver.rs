@@ -249,6 +249,19 @@ impl Browser {
         }
     }
 
+    /// Waits until the page's URL satisfies `check` (a form's answer navigates there).
+    pub async fn wait_for_url(&self, check: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let url = self.current_url().await;
+            if check(&url) {
+                return url;
+            }
+            assert!(Instant::now() < deadline, "the page stayed at {url}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Saves a PNG of the viewport.
     pub async fn screenshot(&self, path: &Path) {
         let png = self
